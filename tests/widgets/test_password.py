@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from hocvuso.widgets.password import (
@@ -71,7 +71,7 @@ def test_longer_password_needs_more_guesses():
 @given(st.text(min_size=2, max_size=30))
 def test_explanation_depends_only_on_counts_never_on_the_text_itself(text):
     """The same characters in reverse order give the same explanation: nothing of the text survives."""
-    text = unicodedata.normalize("NFC", text)
+    assume(not any(unicodedata.combining(c) for c in text))  # reversing would re-compose accents
     assert explain(features(text)) == explain(features(text[::-1]))
 
 
