@@ -18,6 +18,7 @@ from .errors import UserError
 SUBCOMMAND_MODULES = [
     "hocvuso.demo",
     "hocvuso.curriculum",
+    "hocvuso.handouts",
     "hocvuso.quizzes.cli",
     "hocvuso.lab",
 ]

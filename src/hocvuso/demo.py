@@ -18,6 +18,7 @@ from .paths import build_dir
 #: (label, "module:function"), in the order of the data flow in docs/ARCHITECTURE.md.
 STEPS: list[tuple[str, str]] = [
     ("Kiểm tra giáo trình / check the syllabus", "hocvuso.curriculum:demo_step"),
+    ("Phiếu hướng dẫn chữ to / large-print handouts", "hocvuso.handouts:demo_step"),
 ]
 
 
