@@ -104,11 +104,10 @@ def check_practice_answer(answer, accepted: Iterable[str], hint: str = "") -> Pr
     return PracticeFeedback(False, f"Chưa đúng («{str(answer).strip()}»). " + (f"Gợi ý: {hint}" if hint else "Thử lại nhé."))
 
 
-def practice_answer(answer, accepted: Iterable[str], hint: str = "") -> bool:
-    """Print the feedback for a practice answer; return whether it was right (nothing is graded)."""
+def practice_answer(answer, accepted: Iterable[str], hint: str = "") -> None:
+    """Print the feedback for a practice answer (nothing is graded or stored)."""
     feedback = check_practice_answer(answer, accepted, hint)
     print(("✔ " if feedback.correct else "✘ ") + feedback.message)
-    return feedback.correct
 
 
 # ------------------------------------------------------------- rubric self-check
