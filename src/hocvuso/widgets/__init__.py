@@ -42,7 +42,28 @@ import yaml
 from ..errors import UserError
 from ..paths import curriculum_dir
 
-__all__ = ["content_file", "read_content_yaml", "nfc", "escape"]
+__all__ = ["content_file", "read_content_yaml", "nfc", "escape", "style_widget", "CSS"]
+
+#: Injected once per widget (an ipywidgets.HTML holding a <style>): long Vietnamese sentences on
+#: reply buttons wrap instead of being cut off with "…", and HTML text inside the boxes wraps.
+CSS = """<style>
+.hv-choice.jupyter-button, .hv-choice.widget-button {
+  white-space: normal !important; height: auto !important; min-height: 2.6em;
+  text-align: left !important; line-height: 1.4 !important; padding: 6px 10px !important;
+  max-width: 48em; margin: 2px 0 !important;
+}
+.hv-scenario .widget-html-content, .hv-ordering .widget-html-content,
+.hv-teachback .widget-html-content, .hv-rubric .widget-html-content {
+  white-space: normal; line-height: 1.45;
+}
+</style>"""
+
+
+def style_widget():
+    """An invisible ipywidgets.HTML carrying :data:`CSS` (put it first in a widget's box)."""
+    import ipywidgets as w
+
+    return w.HTML(value=CSS, layout=w.Layout(height="0px", margin="0px"))
 
 
 def nfc(text: Any) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from ..curriculum import Module, Syllabus, load_syllabus
 from ..rubric import MARKS, DemoOutcome, Rubric, demo_outcome, load_rubric
-from . import escape
+from . import escape, style_widget
 
 __all__ = ["header_html", "show_header", "key_points_html", "show_key_points", "check_practice_answer",
            "practice_answer", "RubricSelfCheck", "RubricWidget", "show_rubric_selfcheck"]
@@ -161,7 +161,7 @@ class RubricWidget:
         self.result = w.HTML(value=f"<p>{escape(self.state.message())}</p>")
         self.result.add_class("hv-feedback")
         title = w.HTML(value=f"<h4>{escape(self.state.rubric.title_vi)}</h4>")
-        self.box = w.VBox([title, *rows, self.result])
+        self.box = w.VBox([style_widget(), title, *rows, self.result])
         self.box.add_class("hv-rubric")
 
     def _changed(self, criterion_id: str, label: str | None) -> None:

@@ -35,7 +35,8 @@ Content file (``curriculum/exercises/<NN-slug>.yml``), steps written in the CORR
     seed: 7                   # optional: start order shuffle
 
 CSS classes (for browser tests): the box ``hv-ordering``; each row ``hv-step``; buttons
-``hv-move-up``, ``hv-move-down``, ``hv-check``, ``hv-shuffle``; the feedback HTML ``hv-feedback``.
+``hv-move-up``, ``hv-move-down``, ``hv-check``, ``hv-shuffle``; the feedback HTML ``hv-feedback``
+(scope selectors under ``.hv-ordering``: other widgets use ``hv-check`` / ``hv-feedback`` too).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
-from . import content_file, escape, nfc, read_content_yaml
+from . import content_file, escape, nfc, read_content_yaml, style_widget
 
 __all__ = ["Step", "Result", "OrderingExercise", "OrderingWidget", "show_ordering"]
 
@@ -215,15 +216,15 @@ class OrderingWidget:
         self.rows = w.VBox()
         self.feedback = w.HTML(value="")
         self.feedback.add_class("hv-feedback")
-        check = w.Button(description="Kiểm tra", button_style="primary", icon="check",
+        self.check_button = check = w.Button(description="Kiểm tra", button_style="primary", icon="check",
                          tooltip="Kiểm tra thứ tự các bước")
         check.add_class("hv-check")
         check.on_click(lambda _b: self.check())
-        shuffle = w.Button(description="Xáo lại", icon="random", tooltip="Xáo trộn và làm lại")
+        self.shuffle_button = shuffle = w.Button(description="Xáo lại", icon="random", tooltip="Xáo trộn và làm lại")
         shuffle.add_class("hv-shuffle")
         shuffle.on_click(lambda _b: self.reshuffle())
         header = w.HTML(value=f"<h4>{escape(exercise.title)}</h4><p>{escape(exercise.instructions)}</p>")
-        parts = [header, self.rows, w.HBox([check, shuffle]), self.feedback]
+        parts = [style_widget(), header, self.rows, w.HBox([check, shuffle]), self.feedback]
         if exercise.source:
             parts.append(w.HTML(value=f"<p style='font-size:90%;color:#555'>{escape(exercise.source)}</p>"))
         self.box = w.VBox(parts)

@@ -30,7 +30,8 @@ Content file::
         options:
           - id: a                # unique within the node
             text: "Dạ để cháu bấm cho nhanh ạ."
-            points: 0            # 0 = not advisable, 1 = acceptable, 2 = best
+            points: 0            # 0 = not advisable ("Chưa nên"), 1 = acceptable or a recovery
+                                 # after a weaker reply ("Tạm được"), 2 = best ("Tốt")
             feedback: "Vì sao ... (shown after this choice)"
             next: bac-im-lang    # another node
       ket-thuc-tot:
@@ -38,10 +39,21 @@ Content file::
         ending: "What the ending means for the learner."
     sources: ["Nguồn: ..."]
 
+Validation rules (each broken rule is a UserError naming the file, the node/option and the fix):
+every ``next`` names a node; every node is reachable from ``start``; no loops, so every path
+ends; an ending has ``ending`` text; and a weaker reply can never still reach the full score
+(recovery replies after a mistake earn 1 point, not 2) — so the score tells the volunteer
+something.
+
 CSS classes (for browser tests): the whole box ``hv-scenario``; what the persona says
 ``hv-persona``; every reply button ``hv-choice``; the feedback of the last choice
 ``hv-feedback`` (an HTML widget, visible text); the running/final score ``hv-score``;
-the summary at the end ``hv-summary``; the restart button ``hv-restart``.
+the summary at the end ``hv-summary``; the restart button ``hv-restart``. Other widgets in the
+same notebook also use ``hv-feedback`` / ``hv-check``, so scope selectors under ``.hv-scenario``
+(e.g. ``.hv-scenario .hv-choice``). A browser test of notebook 02: click the reply
+"(Cầm máy, bấm thật nhanh) Dạ xong rồi chú, gửi rồi đó." (0 points) and read its explanation in
+``.hv-scenario .hv-feedback``; play on to an ending and read ``.hv-scenario .hv-score``
+("Điểm: N/6 — kết thúc").
 """
 
 from __future__ import annotations
@@ -51,7 +63,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UserError
-from . import content_file, escape, nfc, read_content_yaml
+from . import content_file, escape, nfc, read_content_yaml, style_widget
 
 __all__ = ["Option", "Node", "Scenario", "Feedback", "ScenarioPlayer", "ScenarioWidget", "show_scenario"]
 
@@ -365,7 +377,7 @@ class ScenarioWidget:
             f"<p>{escape(scenario.intro)}</p>"))
         sources = w.HTML(value="<p style='font-size:90%;color:#555'>"
                          + "<br>".join(escape(s) for s in scenario.sources) + "</p>")
-        self.box = w.VBox([intro, self.persona, self.choices, self.feedback, self.score, self.summary,
+        self.box = w.VBox([style_widget(), intro, self.persona, self.choices, self.feedback, self.score, self.summary,
                            self.restart_button, sources])
         self.box.add_class("hv-scenario")
         self._render()

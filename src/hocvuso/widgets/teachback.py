@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
-from . import content_file, escape, nfc, read_content_yaml
+from . import content_file, escape, nfc, read_content_yaml, style_widget
 
 __all__ = ["Element", "TeachbackChecker", "TeachbackResult", "TeachbackWidget", "show_teachback", "normalise"]
 
@@ -243,7 +243,7 @@ class TeachbackWidget:
         self.answers.add_class("hv-model-answers")
         header = w.HTML(value=f"<h4>{escape(checker.title)}</h4><p>{escape(checker.situation)}</p>")
         source = w.HTML(value=f"<p style='font-size:90%;color:#555'>{escape(checker.source)}</p>")
-        self.box = w.VBox([header, self.input, self.button, self.feedback, self.answers, source])
+        self.box = w.VBox([style_widget(), header, self.input, self.button, self.feedback, self.answers, source])
         self.box.add_class("hv-teachback")
 
     def check(self, text: str | None = None) -> TeachbackResult:
