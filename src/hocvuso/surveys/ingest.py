@@ -262,14 +262,19 @@ def _parser(item: Item):
     return parse_choice
 
 
-def convert_column(values: pd.Series, item: Item) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(parsed values as object array, missing mask, reason array (None = ok)) for one column."""
+def convert_column(values: pd.Series, item: Item):
+    """Parse one column once per distinct value.
+
+    Returns ``(typed, missing, reasons)``: ``typed`` a pandas ``Int16`` or ``string`` array (NA
+    where missing or unparseable), ``missing`` a bool mask of blank cells, ``reasons`` an object
+    array (None = fine) saying why a cell could not be parsed.
+    """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     parse = _parser(item)
     parsed_u: list = []
     reason_u: list = []
     missing_u: list = []
-    for u in uniques:
+    for u in (uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)):
         v = unicodedata.normalize("NFC", str(u)).strip()
         if v.casefold() in BLANKS:
             parsed_u.append(None)
@@ -277,16 +282,23 @@ def convert_column(values: pd.Series, item: Item) -> tuple[np.ndarray, np.ndarra
             missing_u.append(True)
             continue
         value, reason = parse(v)
-        parsed_u.append(value)
+        if item.is_numeric and value is not None and not -30000 < value < 30000:
+            value, reason = None, f"ngoài khoảng {item.min}–{item.max} / out of range {item.min}-{item.max}"
+        parsed_u.append(None if reason else value)
         reason_u.append(reason)
         missing_u.append(False)
     parsed_u.append(None)
     reason_u.append(None)
     missing_u.append(True)
-    parsed = np.array(parsed_u, dtype=object)[codes]
     reasons = np.array(reason_u, dtype=object)[codes]
     missing = np.array(missing_u, dtype=bool)[codes]
-    return parsed, missing, reasons
+    if item.is_numeric:
+        na = np.array([v is None for v in parsed_u], dtype=bool)
+        ints = np.array([0 if v is None else v for v in parsed_u], dtype=np.int16)
+        typed = pd.arrays.IntegerArray(ints[codes], na[codes])
+    else:
+        typed = pd.array(parsed_u, dtype="string").take(codes)  # -1 → the trailing NA
+    return typed, missing, reasons
 
 
 def _multi_from_text(values: pd.Series, item: Item) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -446,24 +458,12 @@ def process_file(raw: RawTable, inst: Instrument, key: bytes) -> FileResult:
         if it.type == "text":
             out[target] = mask_series(values.str.strip().replace("", None))
             continue
-        parsed, missing, reasons = convert_column(values, it)
+        typed, missing, reasons = convert_column(values, it)
         if it.type == "code":  # the schema sees only the pid: check the code here
             reasons = np.where(missing, "thiếu mã người tham gia / participant code missing", reasons)
         bad = pd.notna(reasons)
         note(bad, header, values.to_numpy(), reasons)
-        if it.is_numeric:
-            arr = parsed.copy()
-            arr[bad] = None
-            # out-of-range numbers stay for the schema to report; absurd ones can't be Int16
-            big = np.array([v is not None and not (-30000 < v < 30000) for v in arr], dtype=bool) if bad.size else bad
-            if big.any():
-                note(big, header, values.to_numpy(), f"ngoài khoảng {it.min}–{it.max} / out of range")
-                arr[big] = None
-            out[target] = pd.array(arr, dtype="Int16")
-        else:
-            arr = parsed.copy()
-            arr[bad] = None
-            out[target] = pd.array(arr, dtype="string")
+        out[target] = typed
         if it.id == "wave":
             wave_col = out[target]
 
@@ -694,11 +694,11 @@ def ingest(paths, out_dir: str | Path, *, instrument: Instrument | str | Path | 
 def build_matched(df: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
     """One row per participant with both waves: baseline covariates + <item>_pre / <item>_post."""
     pre = df[(df["wave"] == "pre") & df["matched"]].set_index("pid")
-    post = df[(df["wave"] == "post") & df["matched"]].set_index("pid")
+    post = df[(df["wave"] == "post") & df["matched"]].set_index("pid").reindex(pre.index)
     base_cols = ADMIN_COLUMNS + [c for it in inst.items if it.section == DEMOGRAPHIC_SECTION for c in it.columns]
     out = pre[base_cols].copy()
     out["submitted_at_pre"] = pre["submitted_at"]
-    out["submitted_at_post"] = post["submitted_at"].reindex(out.index)
+    out["submitted_at_post"] = post["submitted_at"]
     out["days_between"] = (out["submitted_at_post"] - out["submitted_at_pre"]).dt.total_seconds() / 86400
     both, post_only = {}, {}
     for it in inst.items:
@@ -708,7 +708,7 @@ def build_matched(df: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
             if "pre" in it.waves:
                 both[f"{col}_pre"] = pre[col]
             if "post" in it.waves:
-                post_only[f"{col}_post"] = post[col].reindex(out.index)
+                post_only[f"{col}_post"] = post[col]
     out = pd.concat([out, pd.DataFrame(both), pd.DataFrame(post_only)], axis=1)
     return out.reset_index()
 

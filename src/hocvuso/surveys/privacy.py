@@ -21,7 +21,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 SECRET_ENV = "HOCVUSO_SECRET"
@@ -61,10 +60,14 @@ def pseudonymise(values: pd.Series, *, prefix: str = "p_", key: bytes | None = N
     """Keyed hash of every non-missing value (same value → same pseudonym), NA stays NA."""
     key = key if key is not None else secret_key()
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    hashed = np.array([prefix + hmac.digest(key, str(u).encode("utf-8"), "sha256").hex()[:10] for u in uniques]
-                      + [None], dtype=object)
-    out = hashed[codes]  # -1 → the trailing None
-    return pd.Series(out, index=values.index, dtype="string")
+    digest = hmac.digest
+    hashed = [prefix + digest(key, str(u).encode("utf-8"), "sha256").hex()[:10] for u in _as_list(uniques)]
+    out = pd.array(hashed + [None], dtype="string").take(codes)  # -1 → the trailing NA
+    return pd.Series(out, index=values.index)
+
+
+def _as_list(uniques) -> list:
+    return uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
 
 
 # ── patterns ───────────────────────────────────────────────────────────────────────────────
@@ -138,8 +141,8 @@ def mask_text(text: str) -> str:
 def mask_series(values: pd.Series) -> pd.Series:
     """:func:`mask_text` on every distinct value (vectorised through factorize)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    masked = np.array([mask_text(str(u)) for u in uniques] + [None], dtype=object)
-    return pd.Series(masked[codes], index=values.index, dtype="string")
+    masked = [mask_text(str(u)) for u in _as_list(uniques)]
+    return pd.Series(pd.array(masked + [None], dtype="string").take(codes), index=values.index)
 
 
 # ── scanning outputs ───────────────────────────────────────────────────────────────────────

@@ -73,7 +73,7 @@ def synthetic_cohort(n: int = 600, seed: int = 2025, instrument: Instrument | No
     rng = np.random.default_rng(seed)
 
     # venues, sessions, volunteers
-    n_sites = max(6, min(400, n // 75))
+    n_sites = max(6, min(150, n // 75))  # codes CF01…DS50: at most 99 per venue type
     site_venue = np.arange(n_sites) % 3
     site_codes = np.array([f"{VENUES[v][1]}{i // 3 + 1:02d}" for i, v in enumerate(site_venue)])
     site_kp = rng.choice(53, n_sites, replace=n_sites > 53) + 1
