@@ -56,6 +56,7 @@ CSS = """<style>
 .hv-teachback .widget-html-content, .hv-rubric .widget-html-content {
   white-space: normal; line-height: 1.45;
 }
+.hv-teachback-input textarea { font-family: var(--jp-ui-font-family, sans-serif); font-size: 105%; }
 </style>"""
 
 
