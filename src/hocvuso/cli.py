@@ -21,6 +21,7 @@ SUBCOMMAND_MODULES = [
     "hocvuso.handouts",
     "hocvuso.quizzes.cli",
     "hocvuso.lab",
+    "hocvuso.surveys.cli",
 ]
 
 DESCRIPTION = """\

@@ -19,6 +19,8 @@ from .paths import build_dir
 STEPS: list[tuple[str, str]] = [
     ("Kiểm tra giáo trình / check the syllabus", "hocvuso.curriculum:demo_step"),
     ("Phiếu hướng dẫn chữ to / large-print handouts", "hocvuso.handouts:demo_step"),
+    ("Biểu mẫu khảo sát / survey forms", "hocvuso.surveys.cli:demo_forms_step"),
+    ("Nhập dữ liệu khảo sát (tổng hợp) / survey ingest (synthetic)", "hocvuso.surveys.cli:demo_ingest_step"),
 ]
 
 
