@@ -110,3 +110,18 @@ def test_clicking_check_on_a_wrong_order_shows_the_position_in_the_page(exercise
     assert check_button.description == "Kiểm tra" and "hv-check" in check_button._dom_classes
     check_button.click()
     assert "Vị trí 1" in view.feedback.value and "hv-feedback" in view.feedback._dom_classes
+
+
+def test_first_wrong_is_always_the_first_position_that_differs_from_the_answer(exercise):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.permutations(list(exercise.answer)))
+    def check(order):
+        result = exercise.check(order)
+        mismatches = [i for i, (a, b) in enumerate(zip(order, exercise.answer, strict=True), start=1) if a != b]
+        assert result.correct is (not mismatches)
+        assert result.first_wrong == (mismatches[0] if mismatches else None)
+
+    check()
