@@ -23,6 +23,7 @@ References (formulas are in each docstring):
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -99,42 +100,87 @@ def _as_2d(x) -> np.ndarray:
     return a
 
 
-def _paired_core(pre: np.ndarray, post: np.ndarray, codes: np.ndarray | None, n_groups: int,
-                 confidence: float) -> dict[str, np.ndarray]:
-    """Every statistic of :func:`paired_change` for ``n_groups × k`` cells at once.
+#: Participants per block in the vectorised core (keeps the stacked blocks in cache).
+CHUNK = 8192
 
-    ``pre`` and ``post`` are ``(n, k)``; ``codes`` gives each participant's group (0..G-1, or
-    -1 to leave the participant out). Everything is computed with ``np.bincount`` over a cell
-    key, so the cost is linear in the data size (ranks come from counts of each distinct
-    |difference| when the differences lie on a small grid — ordinal data — and from one
-    lexicographic sort otherwise).
+
+def _one_thread():
+    """BLAS on one thread: the products here are small, and a multi-threaded BLAS on a busy
+    machine can be 10× slower than one thread."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")
+
+
+def _paired_core(pre: np.ndarray, post: np.ndarray, member: np.ndarray | None,
+                 confidence: float) -> dict[str, np.ndarray]:
+    """Every statistic of :func:`paired_change` for ``C`` cells × ``k`` outcomes at once.
+
+    ``pre`` and ``post`` are ``(n, k)``; ``member`` is an ``(n, C)`` 0/1 matrix saying which
+    participants belong to each cell (the whole sample, each subgroup level; cells may overlap).
+    Sums per cell are matrix products ``member.T @ X`` over blocks of participants, so all cells
+    and outcomes cost one pass over the data. Sums of squares are taken on columns centred at
+    their overall mean (variance is shift invariant; this keeps the one-pass formula accurate).
+    Wilcoxon ranks come from counts of each distinct |difference| per cell when the differences
+    lie on a small grid (ordinal answers, means of a few items) and from a sort per cell
+    otherwise. Returned arrays are ``(C * k,)``, cell-major.
     """
     n_obs, k = pre.shape
-    if codes is None:
-        codes = np.zeros(n_obs, dtype=np.int64)
+    if member is None:
+        member = np.ones((n_obs, 1))
+    mt = np.ascontiguousarray(member.T, dtype=float)
+    n_groups = mt.shape[0]
     n_cells = n_groups * k
-    valid = ~(np.isnan(pre) | np.isnan(post)) & (codes >= 0)[:, None]
-    key_full = codes[:, None].astype(np.int64) * k + np.arange(k, dtype=np.int64)[None, :]
-    keys = key_full[valid]
-    x0 = pre[valid]
-    x1 = post[valid]
-    d = x1 - x0
-
-    n = np.bincount(keys, minlength=n_cells).astype(float)
+    valid = ~(np.isnan(pre) | np.isnan(post))
+    vf = valid.astype(float)
+    count_col = np.maximum(vf.sum(axis=0), 1.0)
+    c0 = np.where(valid, pre, 0.0).sum(axis=0) / count_col
+    c1 = np.where(valid, post, 0.0).sum(axis=0) / count_col
+    raw_d = np.where(valid, post - pre, 0.0)
+    a = np.abs(raw_d)
+    codes, n_levels = _grid_codes(a)
+    present = np.array([], dtype=np.int64)
+    if codes is not None:
+        present = np.flatnonzero(np.bincount(codes.ravel(), minlength=n_levels)[1:]) + 1
+        if len(present) > 64:
+            codes = None
+    moments = np.zeros((n_groups, 6 * k))
+    counts = np.zeros((n_groups, 2 * len(present) * k), dtype=np.float32) if codes is not None else None
+    with _one_thread():
+        for start in range(0, n_obs, CHUNK):
+            sl = slice(start, start + CHUNK)
+            v = vf[sl]
+            x0 = np.where(valid[sl], pre[sl] - c0, 0.0)
+            x1 = np.where(valid[sl], post[sl] - c1, 0.0)
+            dc = x1 - x0
+            block = np.hstack([v, x0, x1, x0 * x0, x1 * x1, dc * dc])
+            m = mt[:, sl]
+            moments += m @ block
+            if counts is not None and len(present):
+                cd = codes[sl]
+                positive = raw_d[sl] > 0
+                parts = []
+                for level in present:
+                    at = cd == level
+                    parts.append(at)
+                    parts.append(at & positive)
+                counts += m.astype(np.float32) @ np.hstack(parts).astype(np.float32)
+    n, s0, s1, q0, q1, qd = (moments[:, j * k:(j + 1) * k].ravel() for j in range(6))
+    sd_ = s1 - s0
+    cc0, cc1 = np.tile(c0, n_groups), np.tile(c1, n_groups)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_pre = np.bincount(keys, x0, n_cells) / n
-        mean_post = np.bincount(keys, x1, n_cells) / n
-        mean_d = np.bincount(keys, d, n_cells) / n
-        # two-pass (centred) sums of squares: exact under shifts of the data
-        ss_pre = np.bincount(keys, (x0 - mean_pre[keys]) ** 2, n_cells)
-        ss_post = np.bincount(keys, (x1 - mean_post[keys]) ** 2, n_cells)
-        dc = d - mean_d[keys]
-        ss_d = np.bincount(keys, dc * dc, n_cells)
-        # a variance that is zero up to rounding is zero (e.g. constant answers after rescaling)
-        tiny = (1e-12 * np.maximum(np.abs(mean_pre), np.abs(mean_post))) ** 2
-        var_pre = np.where(ss_pre / (n - 1) <= tiny, 0.0, ss_pre / (n - 1))
-        var_post = np.where(ss_post / (n - 1) <= tiny, 0.0, ss_post / (n - 1))
-        var_d = np.where(ss_d / (n - 1) <= tiny, 0.0, ss_d / (n - 1))
+        mean_pre = s0 / n + cc0
+        mean_post = s1 / n + cc1
+        mean_d = sd_ / n + (cc1 - cc0)
+
+        def var(q, s):
+            ss = q - s * s / n
+            # rounding in the one-pass formula: below 1e-12 of the second moment is zero
+            return np.where(ss <= 1e-12 * q, 0.0, ss) / (n - 1)
+
+        var_pre, var_post, var_d = var(q0, s0), var(q1, s1), var(qd, sd_)
         sd_pre, sd_post, sd_d = np.sqrt(var_pre), np.sqrt(var_post), np.sqrt(var_d)
         df = n - 1
         se = sd_d / np.sqrt(n)
@@ -152,7 +198,11 @@ def _paired_core(pre: np.ndarray, post: np.ndarray, codes: np.ndarray | None, n_
         d_av = np.where(avg_var > 0, mean_d / np.sqrt(avg_var), np.nan)
         g_av = d_av * (1 - 3 / (4 * (2 * n) - 9))
 
-    v, r_minus, nz, ties, has_zero = _signed_ranks(d, keys, n_cells, n)
+    if counts is not None:
+        v, r_minus, nz, ties = _ranks_from_counts(counts.astype(float), len(present), k)
+    else:
+        v, r_minus, nz, ties = _ranks_by_sorting(raw_d, valid, a, member, n_groups, k)
+    has_zero = nz < n
     with np.errstate(invalid="ignore", divide="ignore"):
         z = v - nz * (nz + 1) / 4
         sigma = np.sqrt(nz * (nz + 1) * (2 * nz + 1) / 24 - ties / 48)
@@ -171,37 +221,51 @@ def _paired_core(pre: np.ndarray, post: np.ndarray, codes: np.ndarray | None, n_
     )
 
 
-def _signed_ranks(d, keys, n_cells, n):
-    """Per cell: V (sum of ranks of positive d), R- , non-zero count, sum(t^3 - t) over tie
-    groups of |d|, and whether any zero difference was dropped (R: ``zero_method = "wilcox"``)."""
-    nonzero = d != 0
-    nz_keys = keys[nonzero]
-    a = np.abs(d[nonzero])
-    pos = d[nonzero] > 0
-    nz = np.bincount(nz_keys, minlength=n_cells).astype(float)
-    has_zero = nz < n
+def _ranks_from_counts(counts: np.ndarray, n_present: int, k: int):
+    """V, R-, non-zero count and Σ(t³ - t) per cell × outcome from the counts of each distinct
+    |d| (ascending) and of those with d > 0: tied values share the average rank
+    ``(count below) + (t + 1) / 2``."""
+    n_groups = counts.shape[0]
+    c = counts.reshape(n_groups, n_present, 2, k)
+    cnt_all = c[:, :, 0, :].transpose(1, 0, 2).reshape(n_present, n_groups * k)
+    cnt_pos = c[:, :, 1, :].transpose(1, 0, 2).reshape(n_present, n_groups * k)
+    before = np.cumsum(cnt_all, axis=0) - cnt_all
+    avg_rank = before + (cnt_all + 1) / 2
+    v = (cnt_pos * avg_rank).sum(axis=0)
+    r_all = (cnt_all * avg_rank).sum(axis=0)
+    ties = (cnt_all**3 - cnt_all).sum(axis=0)
+    return v, r_all - v, cnt_all.sum(axis=0), ties
+
+
+def _ranks_by_sorting(d, valid, a, member, n_groups, k):
+    """General path (continuous differences): per cell, one lexicographic sort by (outcome,
+    |d|). |d| that agree to 10 significant digits of the largest |d| are ties (so rounding in
+    post - pre, e.g. after rescaling, does not split a tie)."""
+    use = valid & (d != 0)
+    top = float(a.max()) if a.size else 0.0
+    scale = 1e10 / top if top > 0 else 1.0
+    out = [np.zeros(n_groups * k) for _ in range(4)]
+    for g in range(n_groups):
+        rows = member[:, g] > 0
+        u = use[rows]
+        keys = np.broadcast_to(np.arange(k), u.shape)[u]
+        vals = np.rint(a[rows][u] * scale)
+        pos = d[rows][u] > 0
+        res = _keyed_signed_ranks(keys, vals, pos, k)
+        for o, r in zip(out, res, strict=True):
+            o[g * k:(g + 1) * k] = r
+    return tuple(out)
+
+
+def _keyed_signed_ranks(keys, a, pos, n_cells):
+    """Average ranks of ``a`` within each key (one lexicographic sort); returns V, R-, count,
+    Σ(t³ - t)."""
+    nz = np.bincount(keys, minlength=n_cells).astype(float)
     if a.size == 0:
         zeros = np.zeros(n_cells)
-        return zeros, zeros.copy(), nz, zeros.copy(), has_zero
-    codes, n_levels = _grid_codes(a)
-    if codes is not None and n_cells * n_levels <= 50_000_000:
-        idx = nz_keys * n_levels + codes
-        cnt_pos = np.bincount(idx[pos], minlength=n_cells * n_levels).reshape(n_cells, n_levels)
-        cnt_all = np.bincount(idx, minlength=n_cells * n_levels).reshape(n_cells, n_levels)
-        cnt_pos = cnt_pos.astype(float)
-        cnt_all = cnt_all.astype(float)
-        before = np.cumsum(cnt_all, axis=1) - cnt_all
-        avg_rank = before + (cnt_all + 1) / 2
-        v = (cnt_pos * avg_rank).sum(axis=1)
-        r_all = (cnt_all * avg_rank).sum(axis=1)
-        ties = (cnt_all**3 - cnt_all).sum(axis=1)
-        return v, r_all - v, nz, ties, has_zero
-    # general path: one lexicographic sort by (cell, |d|), average ranks over tie runs; |d| that
-    # agree to 10 significant digits of the largest |d| are ties (so rounding in post - pre, e.g.
-    # after rescaling, does not split a tie)
-    a = np.rint(a * (1e10 / float(a.max())))
-    order = np.lexsort((a, nz_keys))
-    ks, av, ps = nz_keys[order], a[order], pos[order]
+        return zeros, zeros.copy(), nz, zeros.copy()
+    order = np.lexsort((a, keys))
+    ks, av, ps = keys[order], a[order], pos[order]
     m = ks.size
     new_run = np.ones(m, dtype=bool)
     new_run[1:] = (ks[1:] != ks[:-1]) | (av[1:] != av[:-1])
@@ -210,27 +274,27 @@ def _signed_ranks(d, keys, n_cells, n):
     new_cell = np.ones(m, dtype=bool)
     new_cell[1:] = ks[1:] != ks[:-1]
     cell_start_pos = np.flatnonzero(new_cell)
-    # position of each run's first element within its cell (0-based)
-    cell_of_run = ks[run_start]
     cell_first = np.repeat(cell_start_pos, np.diff(np.append(cell_start_pos, m)))[run_start]
     run_avg_rank = (run_start - cell_first) + (run_len + 1) / 2
     rank = np.repeat(run_avg_rank, run_len)
     v = np.bincount(ks[ps], rank[ps], n_cells)
     r_all = np.bincount(ks, rank, n_cells)
-    ties = np.bincount(cell_of_run, run_len.astype(float) ** 3 - run_len, n_cells)
-    return v, r_all - v, nz, ties, has_zero
+    ties = np.bincount(ks[run_start], run_len.astype(float) ** 3 - run_len, n_cells)
+    return v, r_all - v, nz, ties
 
 
 def _grid_codes(a: np.ndarray, max_levels: int = 4096):
-    """Integer codes for |d| when the values lie on a small grid (integers, or halves, thirds…
-    as in means of a few 1–5 items); ``(None, 0)`` otherwise."""
-    top = float(a.max())
+    """Integer codes for |d| (``a`` ≥ 0, 0 = not used) when the values lie on a small grid
+    (integers, or halves, thirds… as in means of a few 1–5 items); ``(None, 0)`` otherwise."""
+    top = float(a.max()) if a.size else 0.0
+    if top == 0:
+        return np.zeros(a.shape, dtype=np.int64), 1
     for step in (1, 2, 3, 4, 5, 6, 8, 10, 12):
         if top * step >= max_levels:
             break
-        scaled = a * step
+        scaled = a * step if step != 1 else a
         r = np.rint(scaled)
-        if np.all(np.abs(scaled - r) < 1e-9 * max(1.0, top * step)):
+        if np.abs(scaled - r).max() < 1e-9 * max(1.0, top * step):
             return r.astype(np.int64), int(r.max()) + 1
     return None, 0
 
@@ -325,7 +389,7 @@ def paired_change(pre, post, *, confidence: float = 0.95, exact: bool = False):
     a, b = _as_2d(pre), _as_2d(post)
     if a.shape != b.shape:
         raise ValueError(f"pre and post must pair up: {a.shape[0]} pre values, {b.shape[0]} post values")
-    r = _paired_core(a, b, None, 1, confidence)
+    r = _paired_core(a, b, None, confidence)
     p_w, method = _method(r, 0, exact)
     return PairedChange(
         **{k: (int(r[k][0]) if k in ("n", "wilcoxon_n") else float(r[k][0])) for k in r},
@@ -352,30 +416,30 @@ def paired_change_table(pre, post, *, by: pd.DataFrame | pd.Series | None = None
     k = a.shape[1]
     if items is None:
         items = [f"item{j + 1}" for j in range(k)]
-    blocks = [("all", ["all"], None)]
+    names, levels = ["all"], ["all"]
+    columns = [np.ones(a.shape[0])]
     if by is not None:
         frame = by.to_frame() if isinstance(by, pd.Series) else by
         if len(frame) != a.shape[0]:
             raise ValueError("`by` must have one row per participant")
         for col in frame.columns:
             cat = pd.Categorical(frame[col])
-            blocks.append((str(col), [str(c) for c in cat.categories], np.asarray(cat.codes, dtype=np.int64)))
-    out = []
-    for name, levels, codes in blocks:
-        if not levels:
-            continue
-        r = _paired_core(a, b, codes, len(levels), confidence)
-        cells = len(levels) * k
-        frame = pd.DataFrame({key: r[key] for key in r})
-        frame.insert(0, "item", items * len(levels))
-        frame.insert(0, "level", np.repeat(levels, k))
-        frame.insert(0, "subgroup", name)
-        use_exact = np.isfinite(r["wilcoxon_p_exact"]) & exact
-        frame["wilcoxon_p"] = np.where(use_exact, r["wilcoxon_p_exact"], r["wilcoxon_p_approx"])
-        frame["wilcoxon_method"] = np.where(use_exact, WILCOXON_EXACT, WILCOXON_APPROX)
-        frame["note"] = _vector_notes(r, cells)
-        out.append(frame)
-    table = pd.concat(out, ignore_index=True)
+            codes = np.asarray(cat.codes)
+            for j, lev in enumerate(cat.categories):
+                names.append(str(col))
+                levels.append(str(lev))
+                columns.append((codes == j).astype(float))
+    member = np.column_stack(columns)
+    r = _paired_core(a, b, member, confidence)
+    cells = len(levels) * k
+    table = pd.DataFrame({key: r[key] for key in r})
+    table.insert(0, "item", items * len(levels))
+    table.insert(0, "level", np.repeat(levels, k))
+    table.insert(0, "subgroup", np.repeat(names, k))
+    use_exact = np.isfinite(r["wilcoxon_p_exact"]) & exact
+    table["wilcoxon_p"] = np.where(use_exact, r["wilcoxon_p_exact"], r["wilcoxon_p_approx"])
+    table["wilcoxon_method"] = np.where(use_exact, WILCOXON_EXACT, WILCOXON_APPROX)
+    table["note"] = _vector_notes(r, cells)
     table["n"] = table["n"].astype(int)
     table["wilcoxon_n"] = table["wilcoxon_n"].astype(int)
     table = table[["subgroup", "level", "item", *PAIRED_COLUMNS]]
