@@ -453,7 +453,7 @@ def load_bank(path: str | Path) -> Bank:
                 items=tuple(items))
 
 
-def load_banks(*, syllabus=None, only_present: bool = True) -> dict[str, Bank]:
+def load_banks(*, syllabus=None, only_present: bool = True, only=None) -> dict[str, Bank]:
     """All banks named in the syllabus ``quizzes:``, keyed by quiz id (missing files skipped if ``only_present``).
 
     A bank whose ``quiz:`` disagrees with its syllabus key is an error.
@@ -463,6 +463,8 @@ def load_banks(*, syllabus=None, only_present: bool = True) -> dict[str, Bank]:
     syllabus = syllabus or load_syllabus()
     banks: dict[str, Bank] = {}
     for qid, quiz in syllabus.quizzes.items():
+        if only and qid not in only:
+            continue
         path = curriculum_dir() / "quizzes" / quiz.bank
         if not path.exists() and only_present:
             continue

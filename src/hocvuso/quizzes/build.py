@@ -222,13 +222,15 @@ def generate(course: Path, quiz_id: str) -> Path:
 def build(course: Path | None = None, *, only: list[str] | None = None, progress=print) -> dict[str, Path]:
     """Build every bank present (or ``only`` these quiz ids); return {quiz id: release folder}."""
     course = Path(course) if course else course_dir()
-    banks = load_banks()
+    from ..curriculum import load_syllabus
+
     if only:
-        unknown = set(only) - set(banks)
+        known = load_syllabus().quizzes
+        unknown = set(only) - set(known)
         if unknown:
             raise UserError(f"không có bài kiểm tra {sorted(unknown)} / unknown quiz", where="--quiz",
-                            fix="dùng một trong: " + ", ".join(banks))
-        banks = {q: b for q, b in banks.items() if q in only}
+                            fix="dùng một trong: " + ", ".join(known))
+    banks = load_banks(only=only)
     if not banks:
         raise UserError("chưa có ngân hàng câu hỏi nào / no question bank yet", where="curriculum/quizzes/",
                         fix="thêm tệp theo docs/QUIZ-BANKS.md")
