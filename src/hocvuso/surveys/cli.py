@@ -98,11 +98,11 @@ def demo_forms_step(build: Path) -> dict[str, Path]:
 def demo_ingest_step(build: Path) -> dict[str, Path]:
     """Demo: a SYNTHETIC cohort (~600 residents) as Kobo and ODK exports, ingested."""
     from .ingest import ingest
-    from .synthetic import write_demo_exports
+    from .synthetic import DEMO_SECRET, write_demo_exports
 
     base = Path(build) / "surveys" / "demo"
     files = write_demo_exports(base / "exports")
-    clean = ingest(list(files.values()), base, quiet=False)
+    clean = ingest(list(files.values()), base, quiet=False, secret=DEMO_SECRET)
     return {
         "tệp xuất Kobo (tổng hợp) / Kobo export (synthetic)": files["kobo"],
         "tệp xuất ODK (tổng hợp) / ODK export (synthetic)": files["odk"],

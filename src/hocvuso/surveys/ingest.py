@@ -333,8 +333,12 @@ def _multi_from_text(values: pd.Series, item: Item) -> tuple[dict[str, np.ndarra
 # ── the schema (pandera) ───────────────────────────────────────────────────────────────────
 
 
-def clean_schema(inst: Instrument, *, strict: bool = True):
-    """The pandera schema of ``responses`` (docs/DATA.md), built from the instrument."""
+def clean_schema(inst: Instrument, *, strict: bool = True, final: bool = True):
+    """The pandera schema of ``responses`` (docs/DATA.md), built from the instrument.
+
+    ``final=False`` is the schema of the typed frame before quarantine (numbers still ``Int16``
+    so an out-of-range 300 can be reported rather than overflow ``Int8``).
+    """
     import pandera.pandas as pa
 
     cols: dict[str, pa.Column] = {
@@ -359,7 +363,7 @@ def clean_schema(inst: Instrument, *, strict: bool = True):
         checks = []
         if it.is_numeric:
             checks.append(pa.Check.in_range(it.min, it.max))
-            dtype = "Int16"
+            dtype = "Int8" if final else "Int16"
         else:
             dtype = "string"
             if it.pattern:
@@ -519,7 +523,7 @@ def validate(frame: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
     """Run the pandera schema on the whole typed frame; failures as (pos, column, value, reason)."""
     import pandera.errors as pe
 
-    schema = clean_schema(inst, strict=False)
+    schema = clean_schema(inst, strict=False, final=False)
     check = frame.drop(columns=["participant_code"], errors="ignore").copy()
     check.insert(0, "pid", pd.array(["p_0000000000"] * len(check), dtype="string"))  # pid is checked apart
     try:
@@ -562,18 +566,19 @@ def _say(quiet: bool, text: str) -> None:
 
 
 def ingest(paths, out_dir: str | Path, *, instrument: Instrument | str | Path | None = None,
-           quiet: bool = False) -> Path:
+           quiet: bool = False, secret: bytes | str | None = None) -> Path:
     """Ingest Kobo / ODK / data-entry files into ``out_dir/clean`` (docs/DATA.md); return that folder.
 
     Raises :class:`UserError` only when a file itself is unusable (not found, empty, not a table,
     unknown encoding, required columns missing). Bad rows go to ``quarantine.csv``.
+    ``secret`` overrides the pseudonymisation secret (the synthetic demo uses a fixed one).
     """
     inst = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
     paths = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
     if not paths:
         raise UserError("không có tệp nào để nhập / no file to ingest", fix="chỉ ra tệp xuất Kobo/ODK / name the exports")
     out_dir = Path(out_dir)
-    key = secret_key()
+    key = secret.encode("utf-8") if isinstance(secret, str) else (secret or secret_key())
 
     raws = [read_export(p) for p in paths]  # every file readable before anything is written
     results = [process_file(raw, inst, key) for raw in raws]

@@ -36,6 +36,9 @@ COMMENTS = [
     "Giờ tôi đã tự đăng nhập VNeID được.",
     "Nên dạy chậm hơn một chút.",
 ]
+#: The synthetic demo's pseudonymisation secret: fixed, so demo pids are the same on every machine
+#: and the demo never creates a secret in the user's config folder. Real data uses secret_key().
+DEMO_SECRET = "hocvuso-synthetic-demo-only"
 PLANTED_COMMENT = "Cảm ơn cô Lan nhiệt tình, có gì gọi tôi số 0912 345 678."
 
 
@@ -352,4 +355,4 @@ def demo_clean_data(out_dir: str | Path, n: int = 600, seed: int = 2025, *, quie
 
     out_dir = Path(out_dir)
     files = write_demo_exports(out_dir / "exports", n=n, seed=seed)
-    return ingest(list(files.values()), out_dir, quiet=quiet)
+    return ingest(list(files.values()), out_dir, quiet=quiet, secret=DEMO_SECRET)
