@@ -14,6 +14,7 @@ from hocvuso.notebooks import has_outputs
 from hocvuso.widgets.ordering import OrderingExercise
 from hocvuso.widgets.qrpractice import QRPractice
 from hocvuso.widgets.scam import ScamSpotter
+from hocvuso.widgets.scenario import Scenario
 
 MODULES = ["03-cai-dat-ung-dung", "04-ma-qr", "05-vneid", "06-mat-khau-sinh-trac", "07-lua-dao-du-lieu-ca-nhan"]
 #: notebook call -> (content folder, loader); show_password_checker() takes no content file.
@@ -21,12 +22,14 @@ PRACTICE_CALLS = {
     "show_ordering": ("exercises", OrderingExercise.load),
     "show_scam_spotter": ("scams", ScamSpotter.load),
     "show_qr_practice": ("qr", QRPractice.load),
+    "show_scenario": ("scenarios", Scenario.load),
     "show_password_checker": (None, None),
 }
 CONTENT_FILES = sorted(
     [*(ROOT / "curriculum" / "scams").glob("*.yml"), *(ROOT / "curriculum" / "qr").glob("*.yml"),
      *(ROOT / "curriculum" / "handouts").glob("*.yml"),
-     *(p for p in (ROOT / "curriculum" / "exercises").glob("0[3-7]-*.yml"))]
+     *(ROOT / "curriculum" / "exercises").glob("0[3-7]-*.yml"),
+     *(ROOT / "curriculum" / "scenarios").glob("0[3-7]-*.yml")]
 )
 
 
@@ -60,7 +63,8 @@ def test_notebook_has_at_least_two_interactive_practices_whose_content_loads(mod
         folder, loader = PRACTICE_CALLS[name]
         if loader is not None:
             loaded = loader(arg)  # raises UserError if the file is missing or broken
-            assert loaded.source.startswith("Nguồn"), (name, arg)
+            notes = loaded.sources if name == "show_scenario" else [loaded.source]
+            assert notes and all(n.startswith("Nguồn") for n in notes), (name, arg)
             assert (ROOT / "curriculum" / folder / f"{arg}.yml").exists()
             assert arg.startswith(module_id[:3]), f"{arg}: content of module {module_id} is named {module_id[:3]}…"
 
@@ -96,7 +100,7 @@ def test_content_file_is_nfc(path):
 
 def test_every_practice_file_of_part_2_is_used_by_a_notebook():
     used = {arg for m in MODULES for _n, arg in practice_calls(notebook(m)) if arg}
-    files = {p.stem for p in CONTENT_FILES if p.parent.name in {"scams", "qr", "exercises"}}
+    files = {p.stem for p in CONTENT_FILES if p.parent.name in {"scams", "qr", "exercises", "scenarios"}}
     assert files <= used, files - used
 
 
