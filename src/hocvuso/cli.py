@@ -36,6 +36,7 @@ EPILOG = """\
 Ví dụ / examples:
   hocvuso demo                 chạy toàn bộ trên dữ liệu minh họa / run everything on the demo data
   hocvuso curriculum           bảng thời lượng giáo trình / syllabus minutes table
+  hocvuso handouts             phiếu hướng dẫn chữ to để in / large-print handouts to print
   hocvuso LỆNH --help          trợ giúp của một lệnh / help for one subcommand
 """
 

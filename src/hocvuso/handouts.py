@@ -22,6 +22,7 @@ A broken file raises :class:`~hocvuso.errors.UserError` naming the file, the ste
 
 from __future__ import annotations
 
+import argparse
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -221,6 +222,7 @@ def register(sub) -> None:
         description="Tạo phiếu hướng dẫn từng bước, chữ to, tương phản cao (HTML, in khổ A4) từ "
         "curriculum/handouts/*.yml vào build/handouts/.\nBuild large-print, high-contrast step cards "
         "(HTML, print on A4) from curriculum/handouts/*.yml into build/handouts/.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--source", type=Path, default=None, help="thư mục phiếu / handout folder (curriculum/handouts)")
     p.add_argument("--out", type=Path, default=None, help="thư mục kết quả / output folder (build/handouts)")
