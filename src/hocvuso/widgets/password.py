@@ -109,7 +109,7 @@ def explain(feats: PasswordFeatures) -> Explanation:
         advice.append(f"Thêm {VNEID_MIN_LENGTH - n} ký tự nữa: mật khẩu càng dài càng khó đoán.")
     elif n > VNEID_MAX_LENGTH:
         advice.append(f"Dài quá {VNEID_MAX_LENGTH} ký tự: VNeID không nhận. Bớt {n - VNEID_MAX_LENGTH} ký tự.")
-    missing = [label.split(" (")[0].lower() for label, ok in checks[1:] if not ok]
+    missing = [label.split(" (")[0].removeprefix("Có ") for label, ok in checks[1:] if not ok]
     if missing:
         advice.append("Còn thiếu: " + ", ".join(missing) + ".")
     if feats.accented:
@@ -121,7 +121,7 @@ def explain(feats: PasswordFeatures) -> Explanation:
         advice.append("Đạt quy định của VNeID. Muốn dễ nhớ: ghép chữ cái đầu của một câu mình thuộc, "
                       "thêm số và dấu câu; ghi vào sổ cất kỹ ở nhà.")
     summary = (f"{'Đạt' if meets else 'Chưa đạt'} quy định mật khẩu VNeID. "
-               f"Người đoán mò phải thử khoảng 10^{feats.guesses_log10} khả năng.")
+               f"Số cách đoán mò: cỡ 10^{feats.guesses_log10} (số 1 và {feats.guesses_log10} số 0 phía sau).")
     return Explanation(feats, meets, checks, tuple(advice), summary)
 
 
