@@ -117,3 +117,13 @@ def test_widget_hides_red_flags_until_answered_then_moves_on():
     assert widget.feedback.value == ""
     assert "đã đúng 1/1" in widget.progress.value
     assert "hv-scam" in widget.box._dom_classes
+
+
+def test_widget_reports_the_total_once_every_message_is_answered():
+    spotter = ScamSpotter.load("06-ma-otp")
+    widget = ScamSpotterWidget(spotter)
+    for _ in spotter.messages:
+        widget.answer(widget.current.verdict)
+        widget.next()
+    total = len(spotter.messages)
+    assert f"Đã làm hết {total} tin: đúng {total}/{total}" in widget.progress.value

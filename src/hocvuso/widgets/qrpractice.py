@@ -306,8 +306,10 @@ class QRPracticeWidget:
     def _render(self) -> None:
         c = self.current
         right = sum(self.practice.check(cid, v).correct for cid, v in self.answers.items())
-        self.situation.value = (f"<p>Mã {self.index + 1}/{len(self.practice.codes)} · đã đúng {right}/"
-                                f"{len(self.answers)}</p><p><b>Tình huống:</b> {escape(c.where)}</p>")
+        total = len(self.practice.codes)
+        done = f" · <b>Đã làm hết {total} mã: đúng {right}/{total}.</b>" if len(self.answers) == total else ""
+        self.situation.value = (f"<p>Mã {self.index + 1}/{total} · đã đúng {right}/{len(self.answers)}{done}</p>"
+                                f"<p><b>Tình huống:</b> {escape(c.where)}</p>")
         self.image.value = qr_svg(c.payload)
         self.preview.value = render_preview(c.preview) if self.scanned else ""
         for b in self.buttons:

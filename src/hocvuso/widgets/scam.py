@@ -293,7 +293,9 @@ class ScamSpotterWidget:
     def _render(self) -> None:
         right, answered = self.spotter.score(self.answers)
         total = len(self.spotter.messages)
-        self.progress.value = (f"<p>Tin {self.index + 1}/{total} · đã đúng {right}/{answered}</p>")
+        done = (f" · <b>Đã làm hết {total} tin: đúng {right}/{total}.</b> Làm lại những tin chưa đúng để nhớ "
+                "các dấu hiệu.") if answered == total else ""
+        self.progress.value = f"<p>Tin {self.index + 1}/{total} · đã đúng {right}/{answered}{done}</p>"
         self.body.value = render_message(self.current)
 
     def answer(self, verdict: str) -> Feedback:
