@@ -139,9 +139,9 @@ def mask_text(text: str) -> str:
 
 
 def mask_series(values: pd.Series) -> pd.Series:
-    """:func:`mask_text` on every distinct value (vectorised through factorize)."""
+    """NFC + trim + :func:`mask_text` on every distinct value (vectorised through factorize)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    masked = [mask_text(str(u)) for u in _as_list(uniques)]
+    masked = [mask_text(unicodedata.normalize("NFC", str(u)).strip()) for u in _as_list(uniques)]
     return pd.Series(pd.array(masked + [None], dtype="string").take(codes), index=values.index)
 
 

@@ -209,7 +209,7 @@ def _read_text_table(path: Path, raw: bytes, sha: str) -> RawTable:
             path, "chỉ thấy 1 cột: không phải bảng, hoặc dấu phân cách không phải ',' ';' hay tab / "
             f"only one column: not a table, or the separator is not ',' ';' or tab (header: {stripped[:60]!r})",
             "xuất lại CSV với dấu ',' hoặc ';' / export the CSV again with ',' or ';'")
-    def parse(newlines: bool):
+    def parse(newlines: bool, threads: bool = True):
         bad: list[tuple[int, str]] = []
 
         def on_bad(row):
@@ -221,7 +221,7 @@ def _read_text_table(path: Path, raw: bytes, sha: str) -> RawTable:
             table = pacsv.read_csv(
                 io.BytesIO(memoryview(data)[start:]),
                 read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24,
-                                               use_threads=not newlines),
+                                               use_threads=threads),
                 parse_options=pacsv.ParseOptions(delimiter=sep, invalid_row_handler=on_bad,
                                                  newlines_in_values=newlines),
                 convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
@@ -237,6 +237,8 @@ def _read_text_table(path: Path, raw: bytes, sha: str) -> RawTable:
         table2, bad2 = parse(True)
         if not bad2:
             table, bad = table2, bad2
+        else:  # really malformed rows: parse on one thread, which knows their line numbers
+            table, bad = parse(False, threads=False)
     frame = table.to_pandas()
     # spreadsheet row numbers: header is row 1; rows skipped as bad shift the numbering
     if bad:
