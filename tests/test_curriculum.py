@@ -80,3 +80,30 @@ def test_curriculum_command_prints_the_minutes_table():
     result = run_cli("curriculum")
     assert result.returncode == 0, result.stderr
     assert "02-phuong-phap-huong-dan" in result.stdout and "TỔNG" in result.stdout
+
+
+def test_every_content_file_under_curriculum_loads():
+    from hocvuso.curriculum import check_content
+
+    results = check_content()
+    assert len(results) >= 30
+    assert [(p.name, e) for p, e in results if e] == []
+
+
+def test_content_check_reports_a_broken_file_by_name(tmp_path):
+    import shutil
+
+    from hocvuso.curriculum import check_content
+
+    root = tmp_path / "curriculum"
+    shutil.copytree(ROOT / "curriculum", root)
+    (root / "scenarios" / "99-hong.yml").write_text("persona: [khong dong\n", encoding="utf-8")
+    broken = [(p.name, e) for p, e in check_content(root) if e]
+    assert len(broken) == 1 and broken[0][0] == "99-hong.yml"
+    assert "99-hong.yml" in broken[0][1]
+
+
+def test_curriculum_check_command_counts_files():
+    result = run_cli("curriculum", "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 lỗi" in result.stdout

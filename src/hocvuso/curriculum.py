@@ -234,6 +234,55 @@ def format_minutes_table(syllabus: Syllabus, lang: str = "vi") -> str:
     return table.to_string(index=False)
 
 
+# ---------------------------------------------------------------- all content files
+def _content_loaders():
+    """Folder under curriculum/ -> function that loads and validates one file (raises UserError)."""
+    from .handouts import load_handout
+    from .quizzes.bank import load_bank
+    from .rubric import load_rubric
+    from .widgets.ordering import OrderingExercise
+    from .widgets.qrpractice import QRPractice
+    from .widgets.scam import ScamSpotter
+    from .widgets.scenario import Scenario
+    from .widgets.teachback import TeachbackChecker
+
+    def exercise(path: Path):
+        kind = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("kind", "ordering")
+        if kind == "teachback":
+            return TeachbackChecker.from_yaml(path)
+        if kind != "ordering":
+            raise UserError(f"'kind: {kind}' không hợp lệ / unknown kind", where=str(path),
+                            fix="dùng 'kind: ordering' hoặc 'kind: teachback'")
+        return OrderingExercise.from_yaml(path)
+
+    return {
+        "quizzes": load_bank,
+        "scenarios": Scenario.from_yaml,
+        "exercises": exercise,
+        "scams": ScamSpotter.from_yaml,
+        "qr": QRPractice.from_yaml,
+        "handouts": load_handout,
+        "rubrics": load_rubric,
+    }
+
+
+def check_content(root: Path | None = None) -> list[tuple[Path, str | None]]:
+    """Load every content file under curriculum/; return (file, error message or None) for each."""
+    root = Path(root) if root else curriculum_dir()
+    results: list[tuple[Path, str | None]] = []
+    for folder, loader in _content_loaders().items():
+        for path in sorted((root / folder).glob("*.yml")):
+            try:
+                loader(path)
+            except UserError as exc:
+                results.append((path, exc.one_line()))
+            except Exception as exc:  # a loader bug must still be reported per file, not abort the check
+                results.append((path, f"{type(exc).__name__}: {exc}"))
+            else:
+                results.append((path, None))
+    return results
+
+
 # ---------------------------------------------------------------- command line
 def register(sub) -> None:
     p = sub.add_parser(
@@ -244,18 +293,32 @@ def register(sub) -> None:
     )
     p.add_argument("--syllabus", type=Path, default=None, help="tệp giáo trình / syllabus file")
     p.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ bảng / table language")
+    p.add_argument("--check", action="store_true",
+                   help="kiểm tra mọi tệp nội dung trong curriculum/ / validate every content file")
     p.set_defaults(func=_cmd_curriculum)
 
 
 def _cmd_curriculum(args) -> int:
     syllabus = load_syllabus(args.syllabus)
     print(format_minutes_table(syllabus, args.lang))
-    return 0
+    if not args.check:
+        return 0
+    results = check_content()
+    bad = [(p, e) for p, e in results if e]
+    for _, error in bad:
+        print(f"  ✗ {error}")
+    print(f"Nội dung / content: {len(results)} tệp đã đọc / files read, {len(results) - len(bad)} hợp lệ / valid, "
+          f"{len(bad)} lỗi / with errors")
+    return 2 if bad else 0
 
 
 def demo_step(build: Path) -> dict[str, Path]:
-    """Demo: check the syllabus and write its minutes table to build/curriculum/."""
+    """Demo: check the syllabus and every content file, write the minutes table to build/curriculum/."""
     syllabus = load_syllabus()
+    bad = [error for _, error in check_content() if error]
+    if bad:
+        raise UserError(f"{len(bad)} tệp nội dung lỗi / content files with errors: " + "; ".join(bad),
+                        fix="chạy / run: hocvuso curriculum --check")
     out = build / "curriculum"
     out.mkdir(parents=True, exist_ok=True)
     target = out / "syllabus-minutes.csv"
