@@ -89,10 +89,12 @@ class LabServer:
     log_path: Path  #: server stdout+stderr
     process: subprocess.Popen = field(repr=False)
 
-    def lab_url(self, path: str | None = None) -> str:
-        """URL of JupyterLab (optionally opening ``path``, relative to the root), token included."""
+    def lab_url(self, path: str | None = None, *, reset: bool = False) -> str:
+        """URL of JupyterLab (optionally opening ``path``, relative to the root), token included.
+
+        ``reset`` starts from an empty workspace (no tabs restored from an earlier visit)."""
         tail = f"lab/tree/{path}" if path else "lab"
-        return f"{self.url}{tail}?token={self.token}"
+        return f"{self.url}{tail}?{'reset&' if reset else ''}token={self.token}"
 
     def api(self, path: str) -> str:
         return f"{self.url}{path.lstrip('/')}?token={self.token}"
@@ -230,6 +232,16 @@ def stop_process(process: subprocess.Popen, *, timeout: float = 10) -> None:
         process.wait(timeout=timeout)
 
 
+def stop_process_only(process: subprocess.Popen, *, timeout: float = 10) -> None:
+    """Stop a server that shares our process group (``hocvuso lab`` in the foreground)."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout)
+
+
 @contextmanager
 def start_server(*, root: Path | None = None, course: Path | None = None, build: Path | None = None,
                  port: int | None = None, token: str | None = None, config_dir: Path | None = None,
@@ -304,10 +316,18 @@ def run_lab(*, port: int = 8888, open_browser: bool = True, start: str | None = 
     print(f"Khóa học nbgrader / nbgrader course: {course}  (Formgrader: menu Nbgrader → Formgrader)")
     print("Dừng: Ctrl+C / stop: Ctrl+C")
     env = server_env(config_dir=config_dir, course=course, build=build, runtime_dir=lab_dir / "runtime")
+    process = subprocess.Popen(cmd, cwd=root, env=env)
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: process.send_signal(signum))
     try:
-        return subprocess.call(cmd, cwd=root, env=env)
-    except KeyboardInterrupt:
-        return 0
+        while True:
+            try:
+                return process.wait()
+            except KeyboardInterrupt:  # Jupyter got the same Ctrl+C; a second one stops it at once
+                process.send_signal(signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if process.poll() is None:
+            stop_process_only(process)
 
 
 def register(sub) -> None:

@@ -36,6 +36,7 @@ from hocvuso.lab import start_server
 
 CHROMIUM = Path(os.environ.get("HOCVUSO_CHROMIUM", "/usr/bin/chromium"))
 OPTOUT_VAR = "HOCVUSO_E2E_OPTOUT"
+DISABLE_VAR = "HOCVUSO_E2E_DISABLE_LABEXT"  # comma-separated lab extensions to switch off (demo of a failure)
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
@@ -98,8 +99,11 @@ def lab(request, e2e_workspace):
     """JupyterLab (+ nbgrader + ipywidgets), exactly as ``make lab`` starts it, on tmp folders."""
     require_chromium()
     ws = e2e_workspace
+    # For demonstrating a failure on purpose: HOCVUSO_E2E_DISABLE_LABEXT=@jupyter-widgets/jupyterlab-manager
+    disabled = [n for n in os.environ.get(DISABLE_VAR, "").split(",") if n]
     return _memo("lab", lambda stack: stack.enter_context(
-        start_server(root=ws["root"], course=ws["course"], build=ws["build"])), request)
+        start_server(root=ws["root"], course=ws["course"], build=ws["build"],
+                     disabled_lab_extensions=disabled)), request)
 
 
 @pytest.fixture(scope="session")
@@ -118,8 +122,10 @@ def browser(request):
 
 
 @pytest.fixture
-def page(browser):
-    """A fresh browser tab; console errors and uncaught exceptions land in ``page.console_errors``."""
+def page(browser, request):
+    """A fresh browser tab; console errors and uncaught exceptions land in ``page.console_errors``.
+
+    Afterwards the kernels the test started are shut down, so the next test has the CPU."""
     context = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
     context.set_default_timeout(30_000)
     tab = context.new_page()
@@ -129,6 +135,22 @@ def page(browser):
     tab.console_errors = errors
     yield tab
     context.close()
+    for name in ("lab", "lab_without_widgets"):
+        if name in request.fixturenames:
+            shutdown_kernels(request.getfixturevalue(name))
+
+
+def shutdown_kernels(server) -> None:
+    """Shut down every kernel of ``server`` (REST API), quietly."""
+    import json
+    import urllib.request
+
+    with contextlib.suppress(OSError, ValueError):
+        with urllib.request.urlopen(server.api("api/kernels"), timeout=5) as resp:
+            kernels = json.load(resp)
+        for kernel in kernels:
+            req = urllib.request.Request(server.api(f"api/kernels/{kernel['id']}"), method="DELETE")
+            urllib.request.urlopen(req, timeout=10).close()
 
 
 @pytest.fixture(scope="session")
@@ -141,10 +163,14 @@ def screenshots() -> Path:
 # JupyterLab helpers
 
 
+#: The notebook on screen (other tabs are hidden panels that are still in the DOM).
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+
 def open_in_lab(page, server, relpath: str) -> None:
-    """Open a notebook (path relative to the server root) and wait until its kernel is idle."""
-    page.goto(server.lab_url(relpath))
-    page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(state="visible", timeout=60_000)
+    """Open a notebook (path relative to the server root) in a fresh workspace; wait until its kernel is idle."""
+    page.goto(server.lab_url(relpath, reset=True))
+    page.locator(f"{NOTEBOOK} .jp-Notebook .jp-Cell").first.wait_for(state="visible", timeout=60_000)
     dialog = page.locator(".jp-Dialog")
     with contextlib.suppress(Exception):  # a "Select Kernel" dialog when the notebook names none
         dialog.wait_for(state="visible", timeout=1_500)
@@ -153,7 +179,7 @@ def open_in_lab(page, server, relpath: str) -> None:
 
 
 def wait_kernel_idle(page, timeout: float = 60_000) -> None:
-    page.locator(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
+    page.locator(f"{NOTEBOOK} .jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
         state="attached", timeout=timeout)
 
 
