@@ -22,6 +22,7 @@ SUBCOMMAND_MODULES = [
     "hocvuso.quizzes.cli",
     "hocvuso.lab",
     "hocvuso.surveys.cli",
+    "hocvuso.analysis.cli",
 ]
 
 DESCRIPTION = """\

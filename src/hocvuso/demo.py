@@ -21,6 +21,7 @@ STEPS: list[tuple[str, str]] = [
     ("Phiếu hướng dẫn chữ to / large-print handouts", "hocvuso.handouts:demo_step"),
     ("Biểu mẫu khảo sát / survey forms", "hocvuso.surveys.cli:demo_forms_step"),
     ("Nhập dữ liệu khảo sát (tổng hợp) / survey ingest (synthetic)", "hocvuso.surveys.cli:demo_ingest_step"),
+    ("Báo cáo kết quả trước–sau / outcome report", "hocvuso.analysis.cli:demo_step"),
 ]
 
 

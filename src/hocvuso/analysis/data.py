@@ -202,11 +202,12 @@ def count_flow(responses: pd.DataFrame, matched: pd.DataFrame) -> dict:
 
 
 def demo_data(folder: str | Path | None = None, *, n: int = 600, seed: int = 2025) -> Path:
-    """The synthetic demo cohort's clean folder: ``<build>/survey/clean`` when the survey demo
-    step already wrote it, else generated there with ``hocvuso.surveys.demo_clean_data``."""
+    """The synthetic demo cohort's clean folder: ``<build>/surveys/demo/clean`` when the survey
+    demo step (``hocvuso.surveys.cli:demo_ingest_step``) already wrote it, else generated there
+    with ``hocvuso.surveys.demo_clean_data``."""
     from ..paths import build_dir
 
-    base = Path(folder) if folder else build_dir() / "survey"
+    base = Path(folder) if folder else build_dir() / "surveys" / "demo"
     clean = base / "clean"
     if (clean / "responses.parquet").exists() or (clean / "responses.csv").exists():
         return clean

@@ -1,0 +1,87 @@
+"""Does the outcome report read right in both languages, stay self-contained and never show an
+identifier, and does `hocvuso report` fail helpfully on bad input?"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from cohort_factory import make_data, make_responses
+from conftest import run_cli
+
+from hocvuso.analysis.report import (
+    IDENTIFIER,
+    TREND_ITEMS,
+    OutcomeReport,
+    check_no_identifiers,
+    render_report,
+)
+from hocvuso.errors import UserError
+
+SECTIONS = ["title", "summary", "flow", "methods", "table1", "reliability", "change", "items", "knowledge",
+            "feedback", "subgroups_section", "sensitivity", "data_notes", "trend_appendix"]
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_data(160, seed=12)
+
+
+def _all_html(report: OutcomeReport) -> str:
+    return "".join(getattr(report, name)().data for name in SECTIONS)
+
+
+@pytest.mark.parametrize("lang,heading,other", [("vi", "Luồng người tham gia", "Participant flow"),
+                                                 ("en", "Participant flow", "Luồng người tham gia")])
+def test_every_section_renders_in_the_chosen_language(data, lang, heading, other):
+    markup = _all_html(OutcomeReport(data, lang=lang))
+    assert heading in markup and f">{other}<" not in markup
+    assert markup.count('class="hv-section"') == len(SECTIONS) - 1  # the title is a header
+    assert "data:image/png;base64," in markup
+    assert ">nan<" not in markup.lower()
+
+
+def test_no_participant_identifier_reaches_the_report(data):
+    markup = _all_html(OutcomeReport(data, lang="vi"))
+    assert not IDENTIFIER.search(markup)
+    assert not any(pid in markup for pid in data.responses["pid"])
+
+
+def test_identifier_guard_refuses_a_report_with_a_pid(data):
+    pid = data.responses["pid"].iloc[0]
+    with pytest.raises(UserError, match="identifier"):
+        check_no_identifiers(f"<td>{pid}</td>", data)
+
+
+def test_trend_appendix_lists_all_22_items_and_says_what_the_authors_write(data):
+    markup = OutcomeReport(data, lang="en").trend_appendix().data
+    assert len(TREND_ITEMS) == 22
+    assert markup.count("</tr>") == 23  # header + 22 items
+    assert "For the authors to write in the paper" in markup and "Des Jarlais" in markup
+
+
+def test_unknown_language_is_a_user_error(data):
+    with pytest.raises(UserError, match="vi"):
+        OutcomeReport(data, lang="fr")
+
+
+@pytest.mark.slow
+def test_report_command_writes_a_self_contained_html_without_code(tmp_path, build_dir):
+    clean = tmp_path / "ingest" / "clean"
+    clean.mkdir(parents=True)
+    make_responses(150, seed=3).to_parquet(clean / "responses.parquet")
+    out = tmp_path / "report.html"
+    path = render_report(tmp_path / "ingest", lang="vi", out=out, subgroups=["sex", "venue_type"])
+    markup = path.read_text(encoding="utf-8")
+    assert re.search(r'<html lang="vi"', markup)
+    assert "Báo cáo kết quả" in markup and "Phụ lục: đối chiếu TREND" in markup
+    assert not re.search(r"<script[^>]+src=", markup)  # nothing loaded from the network
+    assert "OutcomeReport" not in markup and "report.flow()" not in markup  # no code
+    assert "data:image/png;base64," in markup
+    assert not IDENTIFIER.search(markup)
+
+
+def test_report_command_names_a_missing_data_folder(tmp_path):
+    result = run_cli("report", "--data", str(tmp_path / "nowhere"), "--out", str(tmp_path / "r.html"))
+    assert result.returncode == 2
+    assert "nowhere" in result.stderr and "Traceback" not in result.stderr
