@@ -44,9 +44,11 @@ path, out = Path(sys.argv[1]), Path(sys.argv[2])
 t = time.perf_counter()
 clean = ingest([path], out, quiet=True)
 seconds = time.perf_counter() - t
+usage = resource.getrusage(resource.RUSAGE_SELF)
+cpu = usage.ru_utime + usage.ru_stime
 flow = json.loads((clean / "flow.json").read_text())
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
-print(json.dumps({"seconds": seconds, "peak_bytes": peak, "rows_read": flow["rows_read"],
+print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_bytes": peak, "rows_read": flow["rows_read"],
                   "accepted": flow["accepted"], "quarantined": flow["quarantined"],
                   "duplicates": flow["duplicates_removed"], "matched": flow["matched"]}))
 """
@@ -68,18 +70,21 @@ def run(rows: int, tmp: Path) -> dict:
 
 def main(argv: list[str]) -> int:
     sizes = [int(a) for a in argv] or SIZES
-    print(f"{'rows':>10} {'file MB':>8} {'seconds':>8} {'µs/row':>7} {'peak GB':>8} {'accepted':>9} "
+    print(f"{'rows':>10} {'file MB':>8} {'seconds':>8} {'CPU s':>7} {'µs/row':>7} {'peak GB':>8} {'accepted':>9} "
           f"{'quarant.':>8} {'dups':>7} {'matched':>8}", flush=True)
     results = []
     with tempfile.TemporaryDirectory(prefix="hocvuso-bench-") as tmp:
         for rows in sizes:
             r = run(rows, Path(tmp))
             results.append(r)
-            print(f"{r['rows']:>10,} {r['mb_file']:>8.1f} {r['seconds']:>8.2f} {1e6 * r['seconds'] / r['rows']:>7.1f} "
+            print(f"{r['rows']:>10,} {r['mb_file']:>8.1f} {r['seconds']:>8.2f} {r['cpu']:>7.1f} "
+                  f"{1e6 * r['seconds'] / r['rows']:>7.1f} "
                   f"{r['peak_bytes'] / 1e9:>8.2f} {r['accepted']:>9,} {r['quarantined']:>8,} "
                   f"{r['duplicates']:>7,} {r['matched']:>8,}", flush=True)
     if len(results) > 1:
         a, b = results[0], results[-1]
+        print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+              "(wall time stretches when the machine is shared; CPU s is the process's own time)")
         print(f"growth: {b['rows'] / a['rows']:.0f}x rows → {b['seconds'] / a['seconds']:.1f}x time, "
               f"{b['peak_bytes'] / a['peak_bytes']:.1f}x peak memory")
     last = results[-1]

@@ -36,7 +36,15 @@ import pandas as pd
 
 from ..errors import UserError
 from .instrument import Instrument, Item, load_instrument
-from .privacy import is_identifier_column, keyed_hash, mask_series, mask_text, pseudonymise, secret_key
+from .privacy import (
+    fast_keyed_ids,
+    is_identifier_column,
+    keyed_hash,
+    mask_series,
+    mask_text,
+    pseudonymise,
+    secret_key,
+)
 from .readers import RawTable, read_export
 
 #: Tool metadata columns → role.
@@ -206,6 +214,8 @@ def _parser(item: Item):
         pattern = re.compile(item.pattern or r".+")
 
         def parse_code(v: str):
+            if pattern.fullmatch(v):
+                return v, None
             code = re.sub(r"[\s.\-_/]+", "", _strip_marks(v)).upper()
             if pattern.fullmatch(code):
                 return code, None
@@ -223,6 +233,8 @@ def _parser(item: Item):
         prefix, width = (m.group(1), int(m.group(2))) if m else (None, 0)
 
         def parse_admin(v: str):
+            if pattern.fullmatch(v):
+                return v, None
             code = re.sub(r"\s+", "", _strip_marks(v)).upper()
             if pattern.fullmatch(code):
                 return code, None
@@ -418,7 +430,8 @@ def process_file(raw: RawTable, inst: Instrument, key: bytes) -> FileResult:
     def note(mask: np.ndarray, column: str, values, reasons):
         idx = np.flatnonzero(mask)
         if len(idx):
-            vals = np.asarray(values, dtype=object)[idx]
+            vals = np.asarray(values.iloc[idx] if isinstance(values, pd.Series) else np.asarray(values)[idx],
+                              dtype=object)
             rs = reasons[idx] if isinstance(reasons, np.ndarray) else np.full(len(idx), reasons, dtype=object)
             problems.append(_problems(idx, column, vals, rs))
 
@@ -434,19 +447,20 @@ def process_file(raw: RawTable, inst: Instrument, key: bytes) -> FileResult:
                         out[col] = pd.array([pd.NA] * n, dtype="Int8")
                         continue
                     vals = src[header]
-                    norm = vals.str.strip().str.casefold()
-                    one = norm.isin(["1", "true", "1.0", "có", "yes"]).to_numpy()
-                    zero = norm.isin(["0", "false", "0.0", "không", "no"]).to_numpy()
-                    blank = norm.isin(list(BLANKS)).to_numpy()
-                    arr = np.where(one, 1, 0).astype(object)
-                    arr[blank] = None
-                    bad = ~(one | zero | blank)
-                    note(bad, header, vals.to_numpy(), "không phải 0/1 / not 0 or 1")
-                    arr[bad] = None
+                    codes_, uniq = pd.factorize(vals, use_na_sentinel=True)
+                    flags = []
+                    for u in uniq.tolist() + [""]:
+                        t = str(u).strip().casefold()
+                        flags.append(1 if t in ("1", "true", "1.0", "có", "yes") else 0 if t in (
+                            "0", "false", "0.0", "không", "no") else -1 if t in BLANKS else -2)
+                    per_row = np.array(flags, dtype=np.int8)[codes_]
+                    bad = per_row == -2
+                    note(bad, header, vals, "không phải 0/1 / not 0 or 1")
+                    arr = pd.arrays.IntegerArray(np.clip(per_row, 0, 1).astype(np.int8), per_row < 0)
                     out[col] = pd.array(arr, dtype="Int8")
             elif it.id in cm.items:
                 arrays, reasons = _multi_from_text(src[cm.items[it.id]], it)
-                note(pd.notna(reasons), cm.items[it.id], src[cm.items[it.id]].to_numpy(), reasons)
+                note(pd.notna(reasons), cm.items[it.id], src[cm.items[it.id]], reasons)
                 for code, arr in arrays.items():
                     out[f"{it.id}__{code}"] = pd.array(arr, dtype="Int8")
             else:
@@ -466,7 +480,7 @@ def process_file(raw: RawTable, inst: Instrument, key: bytes) -> FileResult:
         if it.type == "code":  # the schema sees only the pid: check the code here
             reasons = np.where(missing, "thiếu mã người tham gia / participant code missing", reasons)
         bad = pd.notna(reasons)
-        note(bad, header, values.to_numpy(), reasons)
+        note(bad, header, values, reasons)
         out[target] = typed
         if it.id == "wave":
             wave_col = out[target]
@@ -485,7 +499,7 @@ def process_file(raw: RawTable, inst: Instrument, key: bytes) -> FileResult:
             when2 = pd.to_datetime(text.replace("", None), utc=True, errors="coerce", format="mixed", dayfirst=True)
             when = when.fillna(when2)
         bad = (when.isna() & (text != "")).to_numpy()
-        note(bad, sub_col, text.to_numpy(), "ngày giờ không đọc được / unreadable date-time")
+        note(bad, sub_col, text, "ngày giờ không đọc được / unreadable date-time")
         frame["submitted_at"] = when.dt.as_unit("us").to_numpy() if hasattr(when, "dt") else when
         frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True)
     else:
@@ -493,7 +507,7 @@ def process_file(raw: RawTable, inst: Instrument, key: bytes) -> FileResult:
     ident = cm.meta.get("submission_id") or cm.meta.get("instance_id") or cm.meta.get("key")
     if ident:
         ids = src[ident].str.strip().str.replace(r"^uuid:", "", regex=True).replace("", None)
-        frame["record_id"] = pseudonymise(ids, prefix="r_", key=key)
+        frame["record_id"] = fast_keyed_ids(ids, prefix="r_", key=key)
     else:
         frame["record_id"] = pd.array([None] * n, dtype="string")
     for role, bad_values in (("review_state", {"rejected"}), ("validation_status", {"validation_status_not_approved"})):
@@ -501,7 +515,7 @@ def process_file(raw: RawTable, inst: Instrument, key: bytes) -> FileResult:
         if col:
             state = src[col].str.strip().str.casefold()
             bad = state.isin(bad_values).to_numpy()
-            note(bad, col, src[col].to_numpy(), "bị người duyệt từ chối / rejected by a reviewer")
+            note(bad, col, src[col], "bị người duyệt từ chối / rejected by a reviewer")
 
     # items asked in one wave only are blank on the other wave's rows (form relevance)
     if wave_col is not None:
