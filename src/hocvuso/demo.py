@@ -19,6 +19,9 @@ from .paths import build_dir
 STEPS: list[tuple[str, str]] = [
     ("Kiểm tra giáo trình / check the syllabus", "hocvuso.curriculum:demo_step"),
     ("Phiếu hướng dẫn chữ to / large-print handouts", "hocvuso.handouts:demo_step"),
+    ("Tạo bài kiểm tra nbgrader / build the quizzes", "hocvuso.quizzes.build:demo_step"),
+    ("Chấm bài nhóm TNV tổng hợp / grade the synthetic cohort", "hocvuso.quizzes.grade:demo_step"),
+    ("Ai sẵn sàng đi dạy / readiness report", "hocvuso.quizzes.readiness:demo_step"),
     ("Biểu mẫu khảo sát / survey forms", "hocvuso.surveys.cli:demo_forms_step"),
     ("Nhập dữ liệu khảo sát (tổng hợp) / survey ingest (synthetic)", "hocvuso.surveys.cli:demo_ingest_step"),
     ("Báo cáo kết quả trước–sau / outcome report", "hocvuso.analysis.cli:demo_step"),

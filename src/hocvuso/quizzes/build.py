@@ -244,3 +244,11 @@ def build(course: Path | None = None, *, only: list[str] | None = None, progress
         if progress:
             progress(f"  [{n}/{len(banks)}] {qid}: {len(bank.auto_items)} câu + suy ngẫm → {out[qid]}")
     return out
+
+
+def demo_step(build_folder: Path) -> dict[str, Path]:
+    """Demo: build every quiz into the course (course/source, course/release, gradebook)."""
+    course = course_dir()
+    out = build(course, progress=print)
+    return {"bài kiểm tra gốc / source notebooks": course / "source",
+            f"{len(out)} bài phát cho TNV / released quizzes": course / "release"}

@@ -85,7 +85,7 @@ def answers_for(bank: Bank, skill: float, rng: random.Random) -> dict[str, str]:
         if roll < 0.06:
             out[item.id] = malformed_answer(item)
             continue
-        p = 1 / (1 + math.exp(-(4 * (skill - 0.5) - difficulty(bank, item) + 1.2)))
+        p = 1 / (1 + math.exp(-(8 * (skill - 0.6) - difficulty(bank, item) + 1.2)))
         out[item.id] = right_answer(item, rng) if rng.random() < p else wrong_answer(item, rng)
     return out
 

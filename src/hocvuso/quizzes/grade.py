@@ -940,3 +940,21 @@ def _report_html(rows: list[dict]) -> str:
             "<body class=\"hv-grading\"><h1>Báo cáo chấm bài kiểm tra</h1>"
             "<table><thead><tr><th>Tình nguyện viên</th><th>Bài</th><th>Trạng thái</th><th>Điểm tự động</th>"
             f"<th>Giải thích</th><th>Chi tiết</th></tr></thead><tbody>{body}</tbody></table></body></html>\n")
+
+
+def demo_step(build: Path) -> dict[str, Path]:
+    """Demo: a synthetic cohort (≥ 40 volunteers) submits every quiz; grade them all in parallel."""
+    from .cohort import NAME_LIKE_ID, student_ids, write_cohort
+
+    course = course_dir()
+    n = 40
+    ids = student_ids(n)
+    for sid in {*ids, slugify(NAME_LIKE_ID)}:
+        for folder in ("submitted", "autograded"):
+            shutil.rmtree(course / folder / sid, ignore_errors=True)
+    paths = write_cohort(course, n=n)
+    print(f"  {len(paths)} bài nộp tổng hợp / synthetic submissions ({n} TNV)", flush=True)
+    report = grade(course=course, out=build / "quizzes",
+                   progress=lambda m: print(m, flush=True))
+    print("  " + report.summary().splitlines()[0], flush=True)
+    return report.outputs
