@@ -249,3 +249,33 @@ def test_cli_reports_an_unusable_file_on_one_line_without_traceback(tmp_path):
     assert res.returncode == 2
     assert "Traceback" not in res.stderr and "empty.csv" in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_submissions_rejected_by_a_reviewer_are_quarantined_not_dropped(cohort, inst, tmp_path):
+    odk = odk_frame(cohort, inst)
+    odk.loc[[0, 1], "ReviewState"] = "rejected"
+    odk.loc[2, "ReviewState"] = "hasIssues"
+    path = tmp_path / "odk_review.csv"
+    odk.to_csv(path, index=False)
+    clean = run(path, tmp_path, inst)
+    q = quarantine(clean)
+    assert len(q) == 2 and q["reason"].str.contains("rejected by a reviewer").all()
+    assert flow(clean)["rows_read"] == len(cohort) == flow(clean)["accepted"] + 2
+    kobo = kobo_frame(cohort, inst)
+    kobo.loc[0, "_validation_status"] = "validation_status_not_approved"
+    path = tmp_path / "kobo_review.csv"
+    kobo.to_csv(path, index=False)
+    assert len(quarantine(run(path, tmp_path / "k", inst))) == 1
+
+
+def test_odk_split_select_multiple_columns_are_understood(cohort, inst, reference, tmp_path):
+    odk = odk_frame(cohort, inst)
+    tokens = cohort["apps_used"].astype(str).str.split()
+    for c in inst.item("apps_used").choices:
+        odk[f"grp_demographics-apps_used/{c.code}"] = [("1" if str(c.code) in t else "0") if t else "" for t in tokens]
+    odk = odk.drop(columns=["grp_demographics-apps_used"])
+    path = tmp_path / "odk_split.csv"
+    odk.to_csv(path, index=False)
+    got = comparable(responses(run(path, tmp_path, inst)))
+    cols = [c for c in reference.columns if c.startswith("apps_used__")]
+    pd.testing.assert_frame_equal(got[cols], reference[cols])

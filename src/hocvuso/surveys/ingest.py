@@ -119,8 +119,7 @@ def map_columns(headers, inst: Instrument) -> ColumnMap:
             cm.ignored.append(header)
             continue
         target: tuple | None = None
-        for sep in ("/", "-"):
-            parts = h.split(sep)
+        for parts in (h.split("/"), h.split("-"), re.split(r"[/-]", h)):
             if parts[-1] in ids:
                 target = ("item", parts[-1])
                 break
