@@ -31,6 +31,11 @@ def _all_html(report: OutcomeReport) -> str:
     return "".join(getattr(report, name)().data for name in SECTIONS)
 
 
+def _shown(markup: str) -> str:
+    """The markup without embedded images (base64 can spell anything, "NaN" included)."""
+    return re.sub(r'src="data:image/[^"]+"', 'src=""', markup)
+
+
 @pytest.mark.parametrize("lang,heading,other", [("vi", "Luồng người tham gia", "Participant flow"),
                                                  ("en", "Participant flow", "Luồng người tham gia")])
 def test_every_section_renders_in_the_chosen_language(data, lang, heading, other):
@@ -38,7 +43,7 @@ def test_every_section_renders_in_the_chosen_language(data, lang, heading, other
     assert heading in markup and f">{other}<" not in markup
     assert markup.count('class="hv-section"') == len(SECTIONS) - 1  # the title is a header
     assert "data:image/png;base64," in markup
-    assert ">nan<" not in markup.lower()
+    assert ">nan<" not in _shown(markup).lower()
 
 
 def test_no_participant_identifier_reaches_the_report(data):
@@ -85,3 +90,33 @@ def test_report_command_names_a_missing_data_folder(tmp_path):
     result = run_cli("report", "--data", str(tmp_path / "nowhere"), "--out", str(tmp_path / "r.html"))
     assert result.returncode == 2
     assert "nowhere" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_input_gives_notes_not_crashes_or_nans():
+    """All-missing item, an item answered by fewer than 5, a subgroup with one level, a tiny cohort."""
+    resp = make_responses(60, seed=21)
+    resp["ease_qr_scan"] = float("nan")
+    keep = resp["pid"].isin(resp["pid"].unique()[:3])
+    resp.loc[~keep, "ease_qr_pay"] = float("nan")
+    resp["venue_type"] = "cafe"
+    from hocvuso.analysis.data import from_responses
+
+    report = OutcomeReport(from_responses(resp), lang="en", subgroups=["venue_type", "sex", "not_a_column"])
+    markup = _all_html(report)
+    assert "Item ease_qr_scan: nobody answered." in markup
+    assert "only one level with data" in markup and "Not in the data: not_a_column" in markup
+    assert ">nan<" not in _shown(markup).lower() and "NaN" not in _shown(markup)
+    # the item answered by 3 people appears with n "<5" and no statistics
+    row = re.search(r"<tr>\s*<td>Pay by QR code[^<]*</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>", markup)
+    assert row and row.group(1) == "&lt;5" and row.group(2) == "—"
+
+
+def test_a_single_pair_cohort_still_renders():
+    resp = make_responses(8, seed=5)
+    pids = resp["pid"].unique()
+    resp = resp[(resp.wave == "pre") | (resp.pid == pids[0])]
+    from hocvuso.analysis.data import from_responses
+
+    markup = _all_html(OutcomeReport(from_responses(resp), lang="vi"))
+    assert "&lt;5" in markup
+    assert ">nan<" not in _shown(markup).lower()
