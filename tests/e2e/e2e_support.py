@@ -50,7 +50,7 @@ E2E = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 _session: dict[str, object] = {}
 
 #: The fixtures (what ``from e2e_support import *`` brings into a test module).
-__all__ = ["e2e_workspace", "lab", "browser", "page", "screenshots"]
+__all__ = ["e2e_workspace", "lab", "browser", "page", "screenshots", "built_quiz"]
 
 
 def require_chromium() -> Path:
@@ -151,6 +151,26 @@ def shutdown_kernels(server) -> None:
         for kernel in kernels:
             req = urllib.request.Request(server.api(f"api/kernels/{kernel['id']}"), method="DELETE")
             urllib.request.urlopen(req, timeout=10).close()
+
+
+#: The quiz the e2e tests build, fill in and grade (the lesson-02 quiz; building one quiz is fast).
+QUIZ = "q02-phuong-phap-huong-dan"
+
+
+@pytest.fixture(scope="session")
+def built_quiz(request, e2e_workspace) -> str:
+    """``hocvuso quizzes build --quiz QUIZ`` into the temporary course; the released notebook's
+    path relative to the server root."""
+    def build(_stack):
+        from conftest import run_cli
+
+        result = run_cli("quizzes", "build", "--quiz", QUIZ, env=e2e_workspace["env"])
+        assert result.returncode == 0, result.stderr
+        path = e2e_workspace["course"] / "release" / QUIZ / f"{QUIZ}.ipynb"
+        assert path.exists(), f"hocvuso quizzes build did not release {path}"
+        return str(path.relative_to(e2e_workspace["root"]))
+
+    return _memo("built_quiz", build, request)
 
 
 @pytest.fixture(scope="session")

@@ -12,30 +12,17 @@ import ast
 import unicodedata
 
 import nbformat
-import pytest
-from conftest import run_cli
 from e2e_support import *  # noqa: F403  (fixtures: lab, page, e2e_workspace, screenshots, ...)
-from e2e_support import E2E, NOTEBOOK, open_in_lab, run_all_cells, shoot
+from e2e_support import E2E, NOTEBOOK, QUIZ, open_in_lab, run_all_cells, shoot
 from playwright.sync_api import expect
 
 pytestmark = E2E
 
-QUIZ = "q02-phuong-phap-huong-dan"
 ANSWER_STUB = 'tra_loi = ""'
 
 
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(text.split()))
-
-
-@pytest.fixture(scope="module")
-def released_quiz(e2e_workspace) -> str:
-    """Build the quiz into the temporary course; return the released notebook's path (server-relative)."""
-    result = run_cli("quizzes", "build", "--quiz", QUIZ, env=e2e_workspace["env"])
-    assert result.returncode == 0, result.stderr
-    path = e2e_workspace["course"] / "release" / QUIZ / f"{QUIZ}.ipynb"
-    assert path.exists(), f"hocvuso quizzes build did not release {path}"
-    return str(path.relative_to(e2e_workspace["root"]))
 
 
 def quiz_items(notebook) -> list[tuple[str, str, str]]:
@@ -61,22 +48,22 @@ def expected_messages(items, answers: dict[int, str]) -> dict[int, tuple[str, st
         grading._reset()
 
 
-def test_volunteer_sees_friendly_message_for_a_malformed_answer(lab, page, e2e_workspace, released_quiz,
+def test_volunteer_sees_friendly_message_for_a_malformed_answer(lab, page, e2e_workspace, built_quiz,
                                                                 screenshots):
     """A letter that is not an option ("z") is flagged in Vietnamese with how to write it; the others pass."""
-    items = quiz_items(e2e_workspace["root"] / released_quiz)
+    items = quiz_items(e2e_workspace["root"] / built_quiz)
     kinds = [kind for _, kind, _ in items]
     assert kinds[0] == "single", kinds  # the answers below are written for this bank's first items
     answers = {1: "z", 2: "b d a c"}  # item 1 malformed, item 2 a well-formed ordering
     expected = expected_messages(items, answers)
     assert expected[1][0] == "malformed" and expected[2][0] == "ok"
 
-    code = [c.source for c in nbformat.read(e2e_workspace["root"] / released_quiz, as_version=4).cells
+    code = [c.source for c in nbformat.read(e2e_workspace["root"] / built_quiz, as_version=4).cells
             if c.cell_type == "code"]
     answer_at = [i for i, source in enumerate(code) if source.startswith(ANSWER_STUB)]
     assert len(answer_at) == len(items), "one answer cell per auto-graded item"
 
-    open_in_lab(page, lab, released_quiz)
+    open_in_lab(page, lab, built_quiz)
     cells = page.locator(f"{NOTEBOOK} .jp-Notebook .jp-CodeCell")
     expect(cells).to_have_count(len(code), timeout=30_000)
     for n, raw in answers.items():
