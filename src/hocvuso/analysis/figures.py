@@ -8,6 +8,7 @@ from __future__ import annotations
 import textwrap
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt  # noqa: E402
@@ -102,6 +103,8 @@ def likert_bars(data: SurveyData, items: list[ItemInfo] | None = None, lang: str
         k = len(rows[0][3])
         cmap = matplotlib.colormaps["BrBG"]
         colors = [cmap(v) for v in np.linspace(0.1, 0.9, k)]
+        if k % 2 == 1:
+            colors[k // 2] = (0.82, 0.82, 0.82, 1.0)  # the middle answer: visible grey
         ylabels, ypos = [], []
         y = 0.0
         for it, wave, pct, _levels in rows:
@@ -122,8 +125,9 @@ def likert_bars(data: SurveyData, items: list[ItemInfo] | None = None, lang: str
         first = rows[0][0]
         names = [c[1] if lang == "vi" else c[2] for c in first.choices] or [str(v) for v in rows[0][3]]
         handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colors]
-        ax.legend(handles, names[:k], ncol=min(k, 5), loc="upper center", bbox_to_anchor=(0.5, 1.0 + 0.9 / height),
+        ax.legend(handles, names[:k], ncol=min(k, 5), loc="lower center", bbox_to_anchor=(0.5, 1.0),
                   frameon=False, fontsize=7.5)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _pos: f"{abs(x):.0f}"))
         if left_out:
             note = ("Không vẽ (dưới 5 cặp): " if lang == "vi" else "Not shown (fewer than 5 pairs): ") + "; ".join(left_out)
             fig.text(0.01, 0.005, _wrap(note, 120), fontsize=7)
