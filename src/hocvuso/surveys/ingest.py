@@ -570,7 +570,7 @@ def _write_table(df: pd.DataFrame, parquet: Path | None, csv: Path) -> None:
         import pyarrow.parquet as pq
 
         pq.write_table(table, parquet)
-    pacsv.write_csv(table, csv)
+    pacsv.write_csv(table, csv, pacsv.WriteOptions(quoting_style="needed"))
 
 
 def _say(quiet: bool, text: str) -> None:
@@ -656,28 +656,36 @@ def ingest(paths, out_dir: str | Path, *, instrument: Instrument | str | Path | 
     if "consent" in df.columns:
         df["consent"] = df["consent"].astype("Int8")
 
-    # duplicates: same participant and wave → keep the earliest submission
-    df = df.sort_values(["pid", "wave", "submitted_at", "source_file", "source_row"], kind="stable",
-                        na_position="last")
-    dup_mask = df.duplicated(["pid", "wave"], keep="first").to_numpy()
-    dups = df.loc[dup_mask, ["pid", "wave", "source", "source_file", "source_row", "submitted_at"]]
-    kept_first = df.loc[~dup_mask].set_index(["pid", "wave"])[["source_file", "source_row"]]
-    if len(dups):
-        kept = kept_first.loc[list(zip(dups["pid"], dups["wave"], strict=True))]
-        dups = dups.assign(kept_source_file=kept["source_file"].to_numpy(), kept_source_row=kept["source_row"].to_numpy())
-    else:
-        dups = dups.assign(kept_source_file=pd.Series(dtype="string"), kept_source_row=pd.Series(dtype="int64"))
-    df = df.loc[~dup_mask]
-
-    pre_ids = set(df.loc[df["wave"] == "pre", "pid"])
-    post_ids = set(df.loc[df["wave"] == "post", "pid"])
-    both = pre_ids & post_ids
-    df["matched"] = df["pid"].isin(both).to_numpy()
-    df = df.sort_values(["wave", "submitted_at", "pid"], ascending=[False, True, True], kind="stable",
-                        na_position="last").reset_index(drop=True)
-    # wave "pre" before "post": sort descending on wave puts 'pre' first
-    order = [c for c in _column_order(inst) if c in df.columns]
-    df = df[order]
+    # one sort: pre before post, then participant, earliest submission first; the first row of
+    # each (pid, wave) is kept, later ones are duplicates (all vectorised, one take of the frame)
+    n = len(df)
+    pid_codes, pid_uniques = pd.factorize(df["pid"], sort=True)
+    wave_rank = (df["wave"] != "pre").to_numpy(dtype=bool).astype(np.int8)
+    when = df["submitted_at"]
+    t = when.to_numpy(dtype="datetime64[us]").astype("int64") if n else np.array([], dtype="int64")
+    t = np.where(when.isna().to_numpy(), np.iinfo("int64").max, t)
+    file_codes = pd.factorize(df["source_file"], sort=True)[0]
+    order = np.lexsort((df["source_row"].to_numpy(), file_codes, t, pid_codes, wave_rank))
+    pc, wr = pid_codes[order], wave_rank[order]
+    dup = np.zeros(n, dtype=bool)
+    if n > 1:
+        dup[1:] = (pc[1:] == pc[:-1]) & (wr[1:] == wr[:-1])
+    last_kept = np.maximum.accumulate(np.where(~dup, np.arange(n), 0)) if n else np.array([], dtype=int)
+    dup_rows = order[dup]
+    kept_rows = order[last_kept[dup]]
+    dups = df.iloc[dup_rows][["pid", "wave", "source", "source_file", "source_row", "submitted_at"]].assign(
+        kept_source_file=df["source_file"].to_numpy()[kept_rows],
+        kept_source_row=df["source_row"].to_numpy()[kept_rows]).reset_index(drop=True)
+    df = df.iloc[order[~dup]].reset_index(drop=True)
+    pcs, wrs = pc[~dup], wr[~dup]
+    has_pre = np.zeros(len(pid_uniques), dtype=bool)
+    has_post = np.zeros(len(pid_uniques), dtype=bool)
+    has_pre[pcs[wrs == 0]] = True
+    has_post[pcs[wrs == 1]] = True
+    df["matched"] = has_pre[pcs] & has_post[pcs]
+    counts = {"pre": int(has_pre.sum()), "post": int(has_post.sum()), "matched": int((has_pre & has_post).sum())}
+    order_cols = [c for c in _column_order(inst) if c in df.columns]
+    df = df[order_cols]
     df["pid"] = df["pid"].astype("string")
 
     matched = build_matched(df, inst)
@@ -690,7 +698,7 @@ def ingest(paths, out_dir: str | Path, *, instrument: Instrument | str | Path | 
         columns=["source_file", "source_row", "pid", "column", "value", "reason"])
     qdf = qdf.sort_values(["source_file", "source_row"], kind="stable")
 
-    flow = _flow(per_file, df, dups, both, pre_ids, post_ids, files_meta, inst)
+    flow = _flow(per_file, df, dups, counts, files_meta, inst)
 
     if clean.exists():
         shutil.rmtree(clean)
@@ -698,9 +706,9 @@ def ingest(paths, out_dir: str | Path, *, instrument: Instrument | str | Path | 
     _write_table(df, clean / "responses.parquet", clean / "responses.csv")
     _write_table(matched, clean / "matched.parquet", clean / "matched.csv")
     qdf.astype({"source_row": "int64"}).to_csv(clean / "quarantine.csv", index=False, encoding="utf-8")
-    dups.to_csv(clean / "duplicates.csv", index=False, encoding="utf-8")
-    pre_only.to_csv(clean / "pre_only.csv", index=False, encoding="utf-8")
-    post_only.to_csv(clean / "post_only.csv", index=False, encoding="utf-8")
+    _write_table(dups, None, clean / "duplicates.csv")
+    _write_table(pre_only, None, clean / "pre_only.csv")
+    _write_table(post_only, None, clean / "post_only.csv")
     (clean / "flow.json").write_text(json.dumps(flow, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (clean / "flow.md").write_text(flow_markdown(flow), encoding="utf-8")
     _say(quiet, f"Tổng / total: đọc / read {flow['rows_read']} = nhận / accepted {flow['accepted']} + "
@@ -731,7 +739,7 @@ def build_matched(df: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
     return out.reset_index()
 
 
-def _flow(per_file, df, dups, both, pre_ids, post_ids, files_meta, inst) -> dict:
+def _flow(per_file, df, dups, counts, files_meta, inst) -> dict:
     by_source: dict[str, dict] = {}
     for raw, acc, quar in per_file:
         s = by_source.setdefault(raw.source, {"rows_read": 0, "accepted": 0, "quarantined": 0,
@@ -749,8 +757,8 @@ def _flow(per_file, df, dups, both, pre_ids, post_ids, files_meta, inst) -> dict
         "quarantined": int(sum(q for _, _, q in per_file)),
         "duplicates_removed": len(dups),
         "responses": len(df),
-        "pre": len(pre_ids), "post": len(post_ids), "matched": len(both),
-        "pre_only": len(pre_ids - both), "post_only": len(post_ids - both),
+        "pre": counts["pre"], "post": counts["post"], "matched": counts["matched"],
+        "pre_only": counts["pre"] - counts["matched"], "post_only": counts["post"] - counts["matched"],
         "by_source": by_source,
         "files": files_meta,
         "instrument": inst.id, "instrument_version": inst.version,

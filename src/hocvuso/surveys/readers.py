@@ -126,7 +126,7 @@ def read_export(path: str | Path) -> RawTable:
                         "chỉ ra từng tệp xuất / name the export files")
     raw = path.read_bytes()
     sha = hashlib.sha256(raw).hexdigest()
-    if not raw.strip():
+    if not raw[:1 << 16].strip() and not raw.strip():
         raise _unusable(path, "tệp rỗng (0 byte hoặc chỉ có khoảng trắng) / the file is empty",
                         "xuất lại dữ liệu từ KoboToolbox/ODK Central / export the data again")
     if raw[:4] == b"PK\x03\x04":
