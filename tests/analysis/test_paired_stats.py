@@ -283,3 +283,13 @@ def test_scaling_both_by_a_positive_constant_keeps_t_p_and_d(data, c):
     for key in ("t", "p", "d_z", "g_av", "wilcoxon_p", "rank_biserial"):
         assert _finite_close(getattr(a, key), getattr(b, key), rel=1e-7, abs=1e-12), key
     assert _finite_close(a.mean_diff * c, b.mean_diff, rel=1e-9, abs=1e-9)
+
+
+def test_confidence_level_changes_the_interval_and_is_checked(sleep):
+    g1, g2 = sleep
+    r90 = paired_change(g2, g1, confidence=0.90)
+    half = sps.t.ppf(0.95, 9) * r90.sd_diff / np.sqrt(10)
+    assert (r90.ci_low, r90.ci_high) == pytest.approx((-1.58 - half, -1.58 + half))
+    assert r90.ci_high - r90.ci_low < 2.4599 - 0.7001
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        paired_change(g2, g1, confidence=95)

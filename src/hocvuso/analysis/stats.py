@@ -127,6 +127,8 @@ def _paired_core(pre: np.ndarray, post: np.ndarray, member: np.ndarray | None,
     lie on a small grid (ordinal answers, means of a few items) and from a sort per cell
     otherwise. Returned arrays are ``(C * k,)``, cell-major.
     """
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, e.g. 0.95 (got {confidence!r})")
     n_obs, k = pre.shape
     if member is None:
         member = np.ones((n_obs, 1))
