@@ -134,8 +134,10 @@ _FRIENDLY = ('Ô trả lời chỉ cần một dòng: tra_loi = "…" — câu t
 
 
 def _friendly_handler(shell, etype, evalue, tb, tb_offset=None):
+    """IPython discards a custom handler's return value in ``run_code``: show the line ourselves."""
     text = f"{MALFORMED.capitalize()}: {_FRIENDLY}"
-    return [text]
+    shell._showtraceback(etype, evalue, [text])
+    return None
 
 
 def _install_friendly_errors() -> None:
