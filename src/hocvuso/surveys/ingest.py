@@ -639,11 +639,12 @@ def ingest(paths, out_dir: str | Path, *, instrument: Instrument | str | Path | 
             quarantine.append(pd.DataFrame({
                 "source_file": [res.raw.path.name], "source_row": [number], "pid": [None], "column": ["<dòng/row>"],
                 "value": [mask_text(text)], "reason": ["số ô không khớp tiêu đề / wrong number of fields"]}))
-        accepted = frame.loc[~rejected].copy()
+        accepted = frame.loc[~rejected].drop(columns=["participant_code"])
         accepted.insert(0, "pid", pid_all[~rejected].to_numpy())
-        accepted = accepted.drop(columns=["participant_code"])
         frames.append(accepted)
         per_file.append((res.raw, int((~rejected).sum()), int(rejected.sum()) + len(res.raw.bad_lines)))
+        res.raw.release()  # the raw strings are no longer needed: free them before sorting and writing
+        res.frame = frame = None
         _say(quiet, f"{res.raw.path.name} [{res.raw.source}, {res.raw.encoding}]: đọc / read {res.raw.rows_read} "
                     f"= nhận / accepted {int((~rejected).sum())} + cách ly / quarantined "
                     f"{int(rejected.sum()) + len(res.raw.bad_lines)}")

@@ -38,9 +38,17 @@ class RawTable:
     #: spreadsheet row number of each frame row (header = row 1)
     row_numbers: pd.Series | None = None
 
+    _rows: int | None = None
+
     @property
     def rows_read(self) -> int:
-        return len(self.frame) + len(self.bad_lines)
+        rows = self._rows if self._rows is not None else len(self.frame)
+        return rows + len(self.bad_lines)
+
+    def release(self) -> None:
+        """Drop the strings (keeps the counts), to save memory once they have been used."""
+        self._rows = len(self.frame)
+        self.frame = self.frame.iloc[:0]
 
 
 def _unusable(path: Path, message: str, fix: str) -> UserError:
