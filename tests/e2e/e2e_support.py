@@ -22,6 +22,7 @@ Chromium missing is a FAILURE with the fix in the message, not a skip, unless
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import os
 import re
@@ -29,6 +30,7 @@ import shutil
 import unicodedata
 from pathlib import Path
 
+import nbformat
 import pytest
 from conftest import ROOT
 
@@ -50,7 +52,7 @@ E2E = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 _session: dict[str, object] = {}
 
 #: The fixtures (what ``from e2e_support import *`` brings into a test module).
-__all__ = ["e2e_workspace", "lab", "browser", "page", "screenshots", "built_quiz"]
+__all__ = ["e2e_workspace", "lab", "browser", "page", "screenshots", "built_quiz", "graded_cohort"]
 
 
 def require_chromium() -> Path:
@@ -171,6 +173,57 @@ def built_quiz(request, e2e_workspace) -> str:
         return str(path.relative_to(e2e_workspace["root"]))
 
     return _memo("built_quiz", build, request)
+
+
+#: synthetic volunteer id → how many answers (from the first item on) match the key
+COHORT = {"tnv-tong-hop-01": 9, "tnv-tong-hop-02": 5, "tnv-tong-hop-03": 0}
+KEY = re.compile(r"cham\((.*)\)\s*\n### END HIDDEN TESTS")
+
+
+def answer_key(source_notebook) -> list[str]:
+    """One accepted answer per auto-graded item, read from the hidden tests of the source notebook."""
+    keys = []
+    for cell in nbformat.read(source_notebook, as_version=4).cells:
+        match = KEY.search(cell.source)
+        if match:
+            _item, key = ast.literal_eval(f"({match.group(1)})")
+            keys.append(key if isinstance(key, str) else key[0])
+    return keys
+
+
+@pytest.fixture(scope="session")
+def graded_cohort(request, e2e_workspace, built_quiz, tmp_path_factory) -> dict[str, tuple[float, float]]:
+    """Synthetic volunteers hand in the quiz with COHORT[v] answers matching the key; the real
+    ``hocvuso quizzes grade`` grades them. Returns {volunteer: (score, max score)} from the gradebook."""
+    return _memo("graded_cohort", lambda _stack: _grade_cohort(e2e_workspace, built_quiz, tmp_path_factory),
+                 request)
+
+
+def _grade_cohort(e2e_workspace, built_quiz, tmp_path_factory):
+    from conftest import run_cli
+
+    course = e2e_workspace["course"]
+    keys = answer_key(course / "source" / QUIZ / f"{QUIZ}.ipynb")
+    assert len(keys) >= max(COHORT.values())
+    inbox = tmp_path_factory.mktemp("submissions")
+    for student, n_right in COHORT.items():
+        nb = nbformat.read(e2e_workspace["root"] / built_quiz, as_version=4)
+        answers = iter(keys[:n_right])
+        for cell in nb.cells:
+            if cell.cell_type == "code" and cell.source.startswith('tra_loi = ""'):
+                key = next(answers, None)
+                if key is not None:
+                    cell.source = f"tra_loi = {key!r}"
+        nbformat.write(nb, inbox / f"{QUIZ}_{student}.ipynb")
+    result = run_cli("quizzes", "grade", str(inbox), "--workers", "1", env=e2e_workspace["env"])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        scores = {s: (gb.find_submission(QUIZ, s).score, gb.find_submission(QUIZ, s).max_score) for s in COHORT}
+    assert [scores[s][0] for s in COHORT] == [float(n) for n in COHORT.values()], scores
+    return scores
 
 
 @pytest.fixture(scope="session")
