@@ -240,8 +240,8 @@ def kobo_frame(df: pd.DataFrame, inst: Instrument | None = None, *, labels: bool
                split_multiple: bool = True) -> pd.DataFrame:
     """The submissions as a KoboToolbox export ("XML values and headers", groups joined with '/').
 
-    ``labels=True`` gives a label export: Vietnamese question labels as headers and choice labels
-    as values.
+    ``labels=True`` gives a label export: "group label/question label" headers in Vietnamese and
+    choice labels as values.
     """
     inst = inst or load_instrument()
     out: dict[str, object] = {}
@@ -251,7 +251,7 @@ def kobo_frame(df: pd.DataFrame, inst: Instrument | None = None, *, labels: bool
     for it in inst.items:
         if it.id not in df.columns:
             continue
-        head = f"{_group(inst, it.id)}/{it.id}" if not labels else it.text_vi
+        head = f"{_group(inst, it.id)}/{it.id}" if not labels else f"{inst.sections[it.section][0]}/{it.text_vi}"
         values = df[it.id].astype(str)
         if labels and it.choices:
             lab = {str(c.code): c.vi for c in it.choices}
