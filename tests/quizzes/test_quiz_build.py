@@ -80,3 +80,14 @@ def test_build_cli_writes_into_the_course_dir(course_dir):
     assert (course_dir / "release" / "q02-phuong-phap-huong-dan" / "q02-phuong-phap-huong-dan.ipynb").exists()
     bad = run_cli("quizzes", "build", "--quiz", "q99-khong-co", env={"HOCVUSO_COURSE": str(course_dir)})
     assert bad.returncode == 2 and "q99-khong-co" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_build_can_release_into_an_nbgrader_exchange_for_the_assignments_tab(course_dir, tmp_path):
+    from hocvuso.quizzes.build import build
+
+    exchange = tmp_path / "exchange"
+    build(course_dir, only=["q01-nguoi-hoc-cao-tuoi"], exchange=exchange, progress=None)
+    build(course_dir, only=["q01-nguoi-hoc-cao-tuoi"], exchange=exchange, progress=None)  # again: idempotent
+    released = exchange / "hocvuso" / "outbound" / "q01-nguoi-hoc-cao-tuoi" / "q01-nguoi-hoc-cao-tuoi.ipynb"
+    assert released.exists()
+    assert "BEGIN HIDDEN TESTS" not in released.read_text(encoding="utf-8")

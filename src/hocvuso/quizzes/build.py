@@ -219,7 +219,25 @@ def generate(course: Path, quiz_id: str) -> Path:
     return course / "release" / quiz_id
 
 
-def build(course: Path | None = None, *, only: list[str] | None = None, progress=print) -> dict[str, Path]:
+def release_to_exchange(course: Path, exchange: Path, quizzes: list[str]) -> None:
+    """nbgrader's ``release_assignment`` into an exchange folder (what JupyterLab's Assignments tab lists)."""
+    from nbgrader.apps import NbGraderAPI
+
+    exchange = Path(exchange)
+    exchange.mkdir(parents=True, exist_ok=True)
+    cfg = generate_config(course)
+    cfg.Exchange.root = str(exchange.resolve())
+    cfg.ExchangeReleaseAssignment.force = True
+    api = NbGraderAPI(config=cfg)
+    for qid in quizzes:
+        result = api.release_assignment(qid)
+        if not result.get("success"):
+            raise UserError(f"nbgrader release_assignment thất bại / failed: {result.get('error') or result.get('log')}",
+                            where=qid, fix=f"kiểm tra quyền ghi thư mục trao đổi / check the exchange folder {exchange}")
+
+
+def build(course: Path | None = None, *, only: list[str] | None = None, progress=print,
+          exchange: Path | None = None) -> dict[str, Path]:
     """Build every bank present (or ``only`` these quiz ids); return {quiz id: release folder}."""
     course = Path(course) if course else course_dir()
     from ..curriculum import load_syllabus
@@ -243,6 +261,10 @@ def build(course: Path | None = None, *, only: list[str] | None = None, progress
         out[qid] = generate(course, qid)
         if progress:
             progress(f"  [{n}/{len(banks)}] {qid}: {len(bank.auto_items)} câu + suy ngẫm → {out[qid]}")
+    if exchange:
+        release_to_exchange(course, exchange, list(out))
+        if progress:
+            progress(f"  phát vào thư mục trao đổi / released to the exchange: {exchange}")
     return out
 
 

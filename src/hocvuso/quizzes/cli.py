@@ -17,6 +17,8 @@ def register(sub) -> None:
     b = qsub.add_parser("build", help="ngân hàng câu hỏi → course/source + course/release / banks → nbgrader notebooks")
     b.add_argument("--course", type=Path, default=None, help="thư mục khóa học nbgrader / course root (course/)")
     b.add_argument("--quiz", action="append", default=None, help="chỉ tạo bài này / only this quiz id")
+    b.add_argument("--exchange", type=Path, default=None,
+                   help="phát vào thư mục trao đổi nbgrader (thẻ Assignments) / also release to this nbgrader exchange")
     b.set_defaults(func=_cmd_build)
 
     g = qsub.add_parser(
@@ -59,7 +61,7 @@ def register(sub) -> None:
 def _cmd_build(args) -> int:
     from .build import build
 
-    out = build(args.course, only=args.quiz)
+    out = build(args.course, only=args.quiz, exchange=args.exchange)
     print(f"Đã tạo {len(out)} bài kiểm tra / built {len(out)} quizzes")
     return 0
 
