@@ -371,7 +371,7 @@ def render_report(data: str | Path | None = None, *, lang: str = "vi", out: str 
         raise UserError(f"ngôn ngữ không hỗ trợ / unsupported language: {lang!r}", where="--lang",
                         fix="dùng / use vi hoặc / or en")
     data_dir = resolve_data(data)
-    load_clean(data_dir)  # fail early, with a UserError, on a bad folder
+    loaded = load_clean(data_dir)  # fail early, with a UserError, on a bad folder
     notebook = Path(notebook) if notebook else analysis_dir() / NOTEBOOK
     out = Path(out) if out else build_dir() / "report" / f"report.{lang}.html"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -400,7 +400,7 @@ def render_report(data: str | Path | None = None, *, lang: str = "vi", out: str 
                             else "Outcome report — Bình dân học vụ số")
     body, _ = exporter.from_notebook_node(nb, resources={"language_code": lang})
     body = re.sub(r'<html lang="[^"]*"', f'<html lang="{lang}"', body, count=1)
-    check_no_identifiers(body, load_clean(data_dir))
+    check_no_identifiers(body, loaded)
     out.write_text(body, encoding="utf-8")
     return out
 
