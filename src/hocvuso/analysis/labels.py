@@ -111,3 +111,10 @@ def level_label(variable: str, code, lang: str = "vi") -> str:
     if pair is None:
         return code_s
     return unicodedata.normalize("NFC", pair[0] if lang == "vi" else pair[1])
+
+
+def level_order(variable: str, values) -> list[str]:
+    """The distinct values in the instrument's choice order (unknown values after, sorted)."""
+    present = {str(v)[:-2] if str(v).endswith(".0") else str(v) for v in values}
+    known = [c for c in _choice_labels().get(variable, {}) if c in present]
+    return known + sorted(present - set(known))

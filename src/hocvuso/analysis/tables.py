@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from .data import BASELINE, ItemInfo, SurveyData
-from .labels import level_label, t
+from .labels import level_label, level_order, t
 from .stats import cronbach_alpha, mcnemar, paired_change_table
 
 SMALL_CELL = 5
@@ -164,7 +164,7 @@ def table1(data: SurveyData, variables: list[str] | None = None) -> pd.DataFrame
              "lost_sd": math.nan, "smd": math.nan}]
     for var in variables:
         col = base[var].astype("string")
-        levels = sorted(col.dropna().unique().tolist())
+        levels = level_order(var, col.dropna().unique().tolist())
         for lev in [*levels, None]:
             in_c = (comp[var].astype("string") == lev).sum() if lev is not None else comp[var].isna().sum()
             in_l = (lost[var].astype("string") == lev).sum() if lev is not None else lost[var].isna().sum()
@@ -357,7 +357,12 @@ def subgroup_change(data: SurveyData, by: list[str], outcomes: list[str] | None 
         keep = [o for o in outcomes if o in pre.columns]
         pre, post = pre[keep], post[keep]
     by = [b for b in by if b in data.matched.columns]
-    groups = data.matched[by].astype("string") if by else None
+    groups = None
+    if by:
+        groups = pd.DataFrame({
+            var: pd.Categorical(_codes_as_text(data.matched[var]),
+                                categories=level_order(var, data.matched[var].dropna().unique()))
+            for var in by}, index=data.matched.index)
     table = paired_change_table(pre, post, by=groups, adjust=adjust)
     table = table[table.subgroup != "all"].reset_index(drop=True) if by else table
     inter = []
@@ -382,6 +387,11 @@ def subgroup_change(data: SurveyData, by: list[str], outcomes: list[str] | None 
             inter.append({"subgroup": var, "outcome": outcome, "levels": len(usable), "F": f_stat, "p": p,
                           "note": note})
     return table, pd.DataFrame(inter)
+
+
+def _codes_as_text(series: pd.Series) -> pd.Series:
+    text = series.astype("string")
+    return text.str.replace(r"\.0$", "", regex=True)
 
 
 def format_subgroups(table: pd.DataFrame, inter: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
