@@ -676,7 +676,9 @@ def grade(inputs: list[Path] | None = None, *, course: Path | None = None, db_ur
     if not (course / "release").exists():
         raise UserError("chưa tạo bài kiểm tra / quizzes not built", where=str(course),
                         fix="chạy 'hocvuso quizzes build' trước")
-    cfg_db = _config(course, "", None).CourseDirectory.get("db_url")
+    from .build import nbgrader_config
+
+    cfg_db = nbgrader_config(course).CourseDirectory.get("db_url")
     db_url = db_url or os.environ.get("HOCVUSO_GRADEBOOK_URL") or cfg_db or f"sqlite:///{course / 'gradebook.db'}"
     if not re.match(r"^(sqlite:///|postgresql(\+\w+)?://)", db_url):
         raise UserError(f"địa chỉ sổ điểm không hợp lệ '{db_url}' / unsupported gradebook URL", where="--db",
