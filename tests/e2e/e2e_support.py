@@ -34,7 +34,7 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from hocvuso.lab import start_server
+from hocvuso.lab import START_NOTEBOOK, start_server
 
 CHROMIUM = Path(os.environ.get("HOCVUSO_CHROMIUM", "/usr/bin/chromium"))
 OPTOUT_VAR = "HOCVUSO_E2E_OPTOUT"
@@ -104,7 +104,7 @@ def lab(request, e2e_workspace):
     # For demonstrating a failure on purpose: HOCVUSO_E2E_DISABLE_LABEXT=@jupyter-widgets/jupyterlab-manager
     disabled = [n for n in os.environ.get(DISABLE_VAR, "").split(",") if n]
     return _memo("lab", lambda stack: stack.enter_context(
-        start_server(root=ws["root"], course=ws["course"], build=ws["build"],
+        start_server(root=ws["root"], course=ws["course"], build=ws["build"], open_path=START_NOTEBOOK,
                      disabled_lab_extensions=disabled)), request)
 
 

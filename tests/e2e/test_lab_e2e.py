@@ -5,7 +5,10 @@ from __future__ import annotations
 import nbformat
 import pytest
 from e2e_support import *  # noqa: F403  (the fixtures: lab, page, e2e_workspace, ...)
-from e2e_support import E2E, menu, open_in_lab, run_all_cells
+from e2e_support import E2E, NOTEBOOK, menu, open_in_lab, run_all_cells
+from playwright.sync_api import expect
+
+from hocvuso.lab import START_NOTEBOOK
 
 pytestmark = E2E
 
@@ -41,6 +44,14 @@ def test_lab_shows_nbgrader_menu_with_formgrader_and_assignments(lab, page):
     assert any("Formgrader" in t for t in items), items
     assert any("Assignment List" in t for t in items), items
     assert any("Course List" in t for t in items), items
+
+
+def test_make_lab_opens_the_start_notebook(lab, page):
+    """The lab's front page (what `make lab` opens in the browser) shows notebooks/00-bat-dau.ipynb."""
+    page.goto(f"{lab.url}?token={lab.token}")
+    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
+    expect(tab).to_contain_text(START_NOTEBOOK.rsplit("/", 1)[-1].removesuffix(".ipynb"), timeout=60_000)
+    page.locator(f"{NOTEBOOK} .jp-Notebook .jp-Cell").first.wait_for(state="visible")
 
 
 def test_an_ipywidget_renders_and_answers_a_click(lab, page, probe_notebook):

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
-from e2e_support import *  # noqa: F403  (fixtures: page, graded_cohort, e2e_workspace, screenshots, ...)
+from e2e_support import *  # noqa: F403  (fixtures: page, e2e_workspace, screenshots, graded_cohort, ...)
 from e2e_support import COHORT, E2E, assert_vietnamese_rendered, shoot
 
 pytestmark = E2E
@@ -43,14 +43,15 @@ def _cli(*args, env) -> None:
     assert result.returncode == 0, f"hocvuso {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
 
 
-def build_readiness(ws, graded_cohort) -> Path:
+def build_readiness(ws, request) -> Path:
+    request.getfixturevalue("graded_cohort")  # the cohort graded for the formgrader test
     out = ws["build"] / "readiness"
     _cli("readiness", "--scores", str(ws["build"] / "quizzes" / "item-scores.csv"), "--out", str(out),
          env=ws["env"])
     return out / "readiness.html"
 
 
-def build_handout(ws, graded_cohort) -> Path:
+def build_handout(ws, request) -> Path:
     out = ws["build"] / "handouts"
     _cli("handouts", "--out", str(out), env=ws["env"])
     cards = sorted(p for p in out.glob("*.html") if p.name != "index.html")
@@ -58,7 +59,7 @@ def build_handout(ws, graded_cohort) -> Path:
     return cards[0]
 
 
-def build_outcome_report(ws, graded_cohort) -> Path:
+def build_outcome_report(ws, request) -> Path:
     out = ws["build"] / "report" / "report.html"
     _cli("report", "--out", str(out), env=ws["env"])
     return out
@@ -72,10 +73,9 @@ DOCUMENTS = {
 
 
 @pytest.mark.parametrize("name", list(DOCUMENTS))
-def test_document_opens_without_errors_and_renders_vietnamese(name, page, e2e_workspace, graded_cohort,
-                                                              screenshots):
+def test_document_opens_without_errors_and_renders_vietnamese(name, page, e2e_workspace, screenshots, request):
     build, shot, shot_options = DOCUMENTS[name]
-    path = build(e2e_workspace, graded_cohort)
+    path = build(e2e_workspace, request)
     network = []
     page.on("request", lambda req: network.append(req.url)
             if not req.url.startswith(("file:", "data:", "blob:", "about:")) else None)
