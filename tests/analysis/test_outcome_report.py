@@ -14,7 +14,6 @@ from hocvuso.analysis.report import (
     TREND_ITEMS,
     OutcomeReport,
     check_no_identifiers,
-    render_report,
 )
 from hocvuso.errors import UserError
 
@@ -74,16 +73,22 @@ def test_unknown_language_is_a_user_error(data):
 def test_report_command_writes_a_self_contained_html_without_code(tmp_path, build_dir):
     clean = tmp_path / "ingest" / "clean"
     clean.mkdir(parents=True)
-    make_responses(150, seed=3).to_parquet(clean / "responses.parquet")
+    responses = make_responses(150, seed=3)
+    responses.to_parquet(clean / "responses.parquet")
     out = tmp_path / "report.html"
-    path = render_report(tmp_path / "ingest", lang="vi", out=out, subgroups=["sex", "venue_type"])
-    markup = path.read_text(encoding="utf-8")
+    result = run_cli("report", "--data", str(tmp_path / "ingest"), "--lang", "vi", "--out", str(out),
+                     "--subgroups", "sex,venue_type", env={"HOCVUSO_BUILD": str(build_dir)})
+    assert result.returncode == 0, result.stderr
+    markup = out.read_text(encoding="utf-8")
     assert re.search(r'<html lang="vi"', markup)
     assert "Báo cáo kết quả" in markup and "Phụ lục: đối chiếu TREND" in markup
+    subgroups = markup[markup.index('id="subgroups"'):markup.index('id="sensitivity"')]
+    assert "Giới tính" in subgroups and "Nhóm tuổi" not in subgroups  # the subgroups asked for
     assert not re.search(r"<script[^>]+src=", markup)  # nothing loaded from the network
     assert "OutcomeReport" not in markup and "report.flow()" not in markup  # no code
     assert "data:image/png;base64," in markup
     assert not IDENTIFIER.search(markup)
+    assert not any(pid in markup for pid in responses["pid"].unique())
 
 
 def test_report_command_names_a_missing_data_folder(tmp_path):
