@@ -197,8 +197,10 @@ def test_grid_and_general_rank_paths_agree():
     rng = np.random.default_rng(11)
     pre, post = _likert(rng, 400, 4)
     jitter = 1e-3 * np.pi  # off the grid → general path, same ranks (order preserved)
-    grid = paired_change_table(pre, post, adjust=None)
-    general = paired_change_table(pre * jitter, post * jitter, adjust=None)
+    by = pd.DataFrame({"g": rng.choice(["a", "b", "c"], 400), "h": rng.choice(["x", "y"], 400)})
+    grid = paired_change_table(pre, post, by=by, adjust=None)
+    general = paired_change_table(pre * jitter, post * jitter, by=by, adjust=None)
+    assert len(grid) == 4 * (1 + 3 + 2)
     for key in ("wilcoxon_v", "wilcoxon_p", "rank_biserial", "t", "p", "d_z"):
         assert np.allclose(grid[key], general[key], rtol=1e-9), key
 
