@@ -65,6 +65,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=100, help="submissions (default 100)")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--cold", action="store_true", help="also time --no-warm (a fresh kernel per notebook)")
     args = ap.parse_args(argv)
 
     from hocvuso.quizzes.build import build
@@ -103,6 +104,20 @@ def main(argv=None) -> int:
             print(res.stdout[-2000:], res.stderr[-3000:])
             return 1
 
+        t_cold = None
+        if args.cold:
+            c = tmp / "cold"
+            shutil.copytree(base, c)
+            print(f"hocvuso quizzes grade --no-warm ({args.workers} workers) …", flush=True)
+            started = time.perf_counter()
+            res = subprocess.run([sys.executable, "-m", "hocvuso.cli", "quizzes", "grade", "--course", str(c),
+                                  "--workers", str(args.workers), "--no-warm", "--out", str(tmp / "out-cold")],
+                                 cwd=c, env=env(), capture_output=True, text=True)
+            t_cold = time.perf_counter() - started
+            if res.returncode != 0 or scores(c / "gradebook.db") != scores(a / "gradebook.db"):
+                print("--no-warm run failed or differs", res.stderr[-2000:])
+                return 1
+
         sa, sb = scores(a / "gradebook.db"), scores(b / "gradebook.db")
         same = sa == sb and len(sa) > 0
         differing = [k for k in sa if sa.get(k) != sb.get(k)]
@@ -114,6 +129,8 @@ def main(argv=None) -> int:
         ("nbgrader autograde, serial", t_nbgrader, t_nbgrader / n),
         (f"hocvuso quizzes grade, {args.workers} workers", t_hocvuso, t_hocvuso / n),
     ]
+    if t_cold is not None:
+        rows.append((f"hocvuso quizzes grade --no-warm, {args.workers} workers", t_cold, t_cold / n))
     print()
     print(f"| method ({n} submissions of {QUIZ}) | wall (s) | per notebook (s) | per notebook ÷ bare kernel run |")
     print("|---|---:|---:|---:|")
