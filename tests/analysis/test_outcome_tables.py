@@ -131,3 +131,16 @@ def test_load_clean_names_a_missing_folder(tmp_path):
 
     with pytest.raises(UserError, match="clean"):
         load_clean(tmp_path / "nowhere")
+
+
+def test_a_single_small_cell_cannot_be_recovered_from_the_column_total():
+    raw = pd.DataFrame([
+        {"variable": "n", "level": "", "kind": "count", "completers": 100, "lost": 30},
+        {"variable": "sex", "level": "nam", "kind": "n", "completers": 40, "lost": 3},
+        {"variable": "sex", "level": "nu", "kind": "n", "completers": 60, "lost": 27},
+    ]).assign(completers_pct=[np.nan, 40, 60], lost_pct=[np.nan, 10, 90], completers_sd=np.nan,
+              lost_sd=np.nan, smd=[np.nan, 0.9, -0.9])
+    shown = T.format_table1(raw, "en")
+    lost = shown.iloc[:, 3].tolist()
+    assert lost == ["30", "<5", "*"]  # 27 would give away the 3
+    assert shown.iloc[2, 2] == "60 (60%)" and shown.iloc[2, 4] == "—"

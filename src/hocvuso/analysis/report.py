@@ -231,9 +231,9 @@ class OutcomeReport:
         raw = T.table1(self.data)
         shown = T.format_table1(raw, self.lang)
         cap = self._l("Bảng 1. Đặc điểm lúc bắt đầu của người hoàn thành và người mất theo dõi; n (%) hoặc "
-                      "trung bình (ĐLC).",
+                      "trung bình (ĐLC). <5: dưới 5 người; *: ẩn để không suy ra được ô dưới 5 người.",
                       "Table 1. Baseline characteristics of completers and those lost to follow-up; n (%) or "
-                      "mean (SD).")
+                      "mean (SD). <5: fewer than 5 people; *: hidden so that a <5 cell cannot be worked out.")
         flagged = raw[(raw.smd.abs() > 0.1) & (raw[["completers", "lost"]].min(axis=1) >= T.SMALL_CELL)]
         note = self._p(
             f"{len(flagged)} dòng có |chênh lệch chuẩn hóa| > 0,1.",

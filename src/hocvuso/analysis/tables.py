@@ -185,24 +185,46 @@ def table1(data: SurveyData, variables: list[str] | None = None) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
+HIDDEN = "*"
+
+
+def _secondary_suppression(raw: pd.DataFrame) -> set[tuple[int, str]]:
+    """Cells to hide so that a single "<5" cell cannot be worked out by subtraction from the
+    group total: when exactly one level of a characteristic is below 5 in a group, the next
+    smallest level of that group is hidden too (shown as "*")."""
+    hide: set[tuple[int, str]] = set()
+    for _, block in raw[raw.kind == "n"].groupby("variable", sort=False):
+        for group in ("completers", "lost"):
+            counts = block[group]
+            small = counts < SMALL_CELL
+            if small.sum() == 1 and len(counts) > 1:
+                hide.add((int(counts[~small].idxmin()), group))
+    return hide
+
+
 def format_table1(raw: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
-    """Table 1 for a report: "n (%)" / "mean (SD)", counts below 5 as "<5"."""
+    """Table 1 for a report: "n (%)" / "mean (SD)", counts below 5 as "<5", and a second cell
+    hidden ("*") where one "<5" could otherwise be recovered from the column total."""
     out = []
     n_c = int(raw.loc[raw.kind == "count", "completers"].iloc[0])
     n_l = int(raw.loc[raw.kind == "count", "lost"].iloc[0])
-    for _, r in raw.iterrows():
+    hide = _secondary_suppression(raw)
+    for idx, r in raw.iterrows():
         if r.kind == "count":
             out.append([t("n_people", lang), "", protect(r.completers), protect(r.lost), DASH])
             continue
         if r.kind == "n":
             level = t("missing", lang) if r.level == "__missing__" else level_label(r.variable, r.level, lang)
             cells = []
-            for n, pct, group_n in ((r.completers, r.completers_pct, n_c), (r.lost, r.lost_pct, n_l)):
-                if group_n < SMALL_CELL or n < SMALL_CELL:
+            for group, n, pct, group_n in (("completers", r.completers, r.completers_pct, n_c),
+                                           ("lost", r.lost, r.lost_pct, n_l)):
+                if (idx, group) in hide:
+                    cells.append(HIDDEN)
+                elif group_n < SMALL_CELL or n < SMALL_CELL:
                     cells.append("<5" if n < SMALL_CELL else f"{n}")
                 else:
                     cells.append(f"{n} ({pct:.0f}%)")
-            small = min(r.completers, r.lost) < SMALL_CELL
+            small = min(r.completers, r.lost) < SMALL_CELL or HIDDEN in cells
             out.append([t(r.variable, lang), level, *cells, DASH if small else fmt(r.smd)])
         else:
             cells = []
