@@ -256,6 +256,24 @@ def wait_kernel_idle(page, timeout: float = 60_000) -> None:
         state="attached", timeout=timeout)
 
 
+def wait_all_cells_ran(page, timeout: float = 90_000) -> None:
+    """Wait until every code cell of the notebook on screen shows an execution count (``[n]:``)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    selector = f"{NOTEBOOK} .jp-CodeCell .jp-InputArea-prompt"
+    try:
+        page.wait_for_function(
+            """(sel) => {
+                const prompts = [...document.querySelectorAll(sel)].map(p => p.textContent.trim());
+                return prompts.length > 0 && prompts.every(t => /^\\[\\d+\\]:?$/.test(t));
+            }""", arg=selector, timeout=timeout)
+    except PlaywrightTimeout:
+        prompts = " ".join(p.strip() for p in page.locator(selector).all_inner_texts())
+        errors = page.locator(f"{NOTEBOOK} .jp-OutputArea-output[data-mime-type*='error']").all_inner_texts()
+        raise AssertionError(f"Run All Cells did not run every cell within {timeout / 1000:.0f} s "
+                             f"(prompts: {prompts}); errors shown: {errors[:2]}") from None
+
+
 def menu(page, *labels: str) -> None:
     """Click through the main menu bar, e.g. ``menu(page, "Run", "Run All Cells")``."""
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{re.escape(labels[0])}$")).click()

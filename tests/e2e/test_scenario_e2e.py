@@ -18,7 +18,7 @@ import unicodedata
 import nbformat
 import pytest
 from e2e_support import *  # noqa: F403  (fixtures: lab, page, e2e_workspace, screenshots, ...)
-from e2e_support import E2E, NOTEBOOK, open_in_lab, run_all_cells, shoot
+from e2e_support import E2E, NOTEBOOK, open_in_lab, run_all_cells, shoot, wait_all_cells_ran
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from hocvuso.lab import WIDGETS_LAB_EXTENSION, start_server
@@ -49,19 +49,20 @@ def _snippet(text: str, n: int = 50) -> str:
 
 def widget_did_not_render(page) -> AssertionError:
     outputs = " | ".join(t.strip()[:200] for t in page.locator(".jp-OutputArea-output").all_inner_texts())
-    prompts = page.locator(".jp-InputArea-prompt").all_inner_texts()
+    prompts = [p.strip() for p in page.locator(f"{NOTEBOOK} .jp-CodeCell .jp-InputArea-prompt").all_inner_texts()]
     kernel = page.locator(f"{NOTEBOOK} .jp-Notebook-ExecutionIndicator").first.get_attribute("data-status")
     return AssertionError(
         "the scenario widget did not render (no .hv-scenario in the notebook after Run All Cells). "
         "Is the ipywidgets lab extension (@jupyter-widgets/jupyterlab-manager) installed and enabled? "
-        f"Kernel: {kernel}; execution prompts: {' '.join(p.strip() for p in prompts)}; "
+        f"Kernel: {kernel}; all {len(prompts)} code cells ran ({' '.join(prompts)}); "
         f"cell outputs were: {outputs[:600]!r}")
 
 
-def play_scenario(page, server, notebook_relpath: str, scenario: Scenario, *, render_timeout=90_000):
+def play_scenario(page, server, notebook_relpath: str, scenario: Scenario, *, render_timeout=10_000):
     """Open, Run All, click a 0-point reply, then play to an ending. Returns (player, wrong option)."""
     open_in_lab(page, server, notebook_relpath)
     run_all_cells(page)
+    wait_all_cells_ran(page)  # every cell has run; the widget view then has `render_timeout` to appear
     box = page.locator(".hv-scenario")
     try:
         box.wait_for(state="visible", timeout=render_timeout)
@@ -116,7 +117,7 @@ def test_scenario_test_fails_when_the_widget_javascript_does_not_load(lab_withou
     """With @jupyter-widgets/jupyterlab-manager disabled the play-through fails and says why."""
     scenario = scenario_in(e2e_workspace["root"] / LESSON)
     with pytest.raises(AssertionError, match="did not render") as failure:
-        play_scenario(page, lab_without_widgets, LESSON, scenario, render_timeout=15_000)
+        play_scenario(page, lab_without_widgets, LESSON, scenario)
     message = str(failure.value)
     assert "@jupyter-widgets/jupyterlab-manager" in message
     # What the volunteer sees instead of buttons: the widget's plain-text stand-in.
