@@ -268,8 +268,8 @@ def wait_all_cells_ran(page, timeout: float = 90_000) -> None:
                 return prompts.length > 0 && prompts.every(t => /^\\[\\d+\\]:?$/.test(t));
             }""", arg=selector, timeout=timeout)
     except PlaywrightTimeout:
-        prompts = " ".join(p.strip() for p in page.locator(selector).all_inner_texts())
-        errors = page.locator(f"{NOTEBOOK} .jp-OutputArea-output[data-mime-type*='error']").all_inner_texts()
+        prompts = " ".join(p.strip() for p in page.locator(selector).all_text_contents())
+        errors = page.locator(f"{NOTEBOOK} .jp-OutputArea-output[data-mime-type*='error']").all_text_contents()
         raise AssertionError(f"Run All Cells did not run every cell within {timeout / 1000:.0f} s "
                              f"(prompts: {prompts}); errors shown: {errors[:2]}") from None
 

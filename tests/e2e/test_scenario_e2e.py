@@ -48,8 +48,8 @@ def _snippet(text: str, n: int = 50) -> str:
 
 
 def widget_did_not_render(page) -> AssertionError:
-    outputs = " | ".join(t.strip()[:200] for t in page.locator(".jp-OutputArea-output").all_inner_texts())
-    prompts = [p.strip() for p in page.locator(f"{NOTEBOOK} .jp-CodeCell .jp-InputArea-prompt").all_inner_texts()]
+    outputs = " | ".join(t.strip()[:200] for t in page.locator(f"{NOTEBOOK} .jp-OutputArea-output").all_text_contents())
+    prompts = [p.strip() for p in page.locator(f"{NOTEBOOK} .jp-CodeCell .jp-InputArea-prompt").all_text_contents()]
     kernel = page.locator(f"{NOTEBOOK} .jp-Notebook-ExecutionIndicator").first.get_attribute("data-status")
     return AssertionError(
         "the scenario widget did not render (no .hv-scenario in the notebook after Run All Cells). "
