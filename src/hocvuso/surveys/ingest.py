@@ -537,7 +537,7 @@ def validate(frame: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
     import pandera.errors as pe
 
     schema = clean_schema(inst, strict=False, final=False)
-    check = frame.drop(columns=["participant_code"], errors="ignore").copy()
+    check = frame.drop(columns=["participant_code"], errors="ignore")
     check.insert(0, "pid", pd.array(["p_0000000000"] * len(check), dtype="string"))  # pid is checked apart
     try:
         schema.validate(check, lazy=True)
@@ -639,7 +639,7 @@ def ingest(paths, out_dir: str | Path, *, instrument: Instrument | str | Path | 
             quarantine.append(pd.DataFrame({
                 "source_file": [res.raw.path.name], "source_row": [number], "pid": [None], "column": ["<dòng/row>"],
                 "value": [mask_text(text)], "reason": ["số ô không khớp tiêu đề / wrong number of fields"]}))
-        accepted = frame.loc[~rejected].drop(columns=["participant_code"])
+        accepted = (frame.loc[~rejected] if rejected.any() else frame).drop(columns=["participant_code"])
         accepted.insert(0, "pid", pid_all[~rejected].to_numpy())
         frames.append(accepted)
         per_file.append((res.raw, int((~rejected).sum()), int(rejected.sum()) + len(res.raw.bad_lines)))
