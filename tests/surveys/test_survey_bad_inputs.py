@@ -185,6 +185,19 @@ def test_duplicated_submissions_are_removed_and_listed(cohort, inst, tmp_path):
     assert f["duplicates_removed"] == 2 and f["responses"] == len(cohort)
     dups = pd.read_csv(clean / "duplicates.csv")
     assert len(dups) == 2 and set(dups.columns) >= {"pid", "wave", "source_row", "kept_source_row"}
+    assert dups["same_answers"].all() and f["duplicates_with_different_answers"] == 0
+
+
+def test_two_residents_sharing_a_code_are_flagged_as_different_answers(cohort, inst, tmp_path):
+    pre = cohort[cohort["wave"] == "pre"]
+    other = pre.iloc[[1]].assign(participant_code=pre["participant_code"].iloc[0], ease_qr_scan="1",
+                                 ease_qr_pay="1", _uuid="another-person")
+    path = tmp_path / "collision.csv"
+    odk_frame(pd.concat([cohort, other], ignore_index=True), inst).to_csv(path, index=False)
+    clean = run(path, tmp_path, inst)
+    dups = pd.read_csv(clean / "duplicates.csv")
+    assert len(dups) == 1 and not dups["same_answers"].iloc[0]
+    assert flow(clean)["duplicates_with_different_answers"] == 1
 
 
 def test_post_without_pre_is_counted_and_listed(cohort, inst, tmp_path):

@@ -677,6 +677,16 @@ def ingest(paths, out_dir: str | Path, *, instrument: Instrument | str | Path | 
     dups = df.iloc[dup_rows][["pid", "wave", "source", "source_file", "source_row", "submitted_at"]].assign(
         kept_source_file=df["source_file"].to_numpy()[kept_rows],
         kept_source_row=df["source_row"].to_numpy()[kept_rows]).reset_index(drop=True)
+    # same code, different answers: perhaps two residents share a code (or a corrected re-submission)
+    answer_cols = [c for it in inst.items if it.section not in ("admin", "consent", "code") and it.type != "text"
+                   for c in it.columns if c in df.columns]
+    if len(dup_rows):
+        a = df.iloc[dup_rows][answer_cols].reset_index(drop=True)
+        b = df.iloc[kept_rows][answer_cols].reset_index(drop=True)
+        same = ((a == b).fillna(False) | (a.isna() & b.isna())).all(axis=1).to_numpy(dtype=bool)
+    else:
+        same = np.zeros(0, dtype=bool)
+    dups["same_answers"] = same
     df = df.iloc[order[~dup]].reset_index(drop=True)
     pcs, wrs = pc[~dup], wr[~dup]
     has_pre = np.zeros(len(pid_uniques), dtype=bool)
@@ -757,6 +767,7 @@ def _flow(per_file, df, dups, counts, files_meta, inst) -> dict:
         "accepted": int(sum(a for _, a, _ in per_file)),
         "quarantined": int(sum(q for _, _, q in per_file)),
         "duplicates_removed": len(dups),
+        "duplicates_with_different_answers": int((~dups["same_answers"]).sum()) if len(dups) else 0,
         "responses": len(df),
         "pre": counts["pre"], "post": counts["post"], "matched": counts["matched"],
         "pre_only": counts["pre"] - counts["matched"], "post_only": counts["post"] - counts["matched"],
