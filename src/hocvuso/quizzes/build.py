@@ -269,8 +269,11 @@ def build(course: Path | None = None, *, only: list[str] | None = None, progress
 
 
 def demo_step(build_folder: Path) -> dict[str, Path]:
-    """Demo: build every quiz into the course (course/source, course/release, gradebook)."""
+    """Demo: build every quiz into the course (course/source, course/release, gradebook) and release
+    it into ``build/lab/exchange``, the exchange ``hocvuso lab`` gives JupyterLab's Assignments tab."""
     course = course_dir()
-    out = build(course, progress=print)
+    exchange = build_folder / "lab" / "exchange"
+    out = build(course, progress=print, exchange=exchange)
     return {"bài kiểm tra gốc / source notebooks": course / "source",
-            f"{len(out)} bài phát cho TNV / released quizzes": course / "release"}
+            f"{len(out)} bài phát cho TNV / released quizzes": course / "release",
+            "thư mục trao đổi nbgrader / nbgrader exchange": exchange}
