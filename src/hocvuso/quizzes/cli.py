@@ -53,7 +53,7 @@ def register(sub) -> None:
         "Combine quiz scores (gradebook) and teaching-demo results (CSV) into the readiness report.",
     )
     r.add_argument("--scores", type=Path, default=None, help="per-item scores CSV (build/quizzes/item-scores.csv)")
-    r.add_argument("--demo", type=Path, default=None, help="kết quả dạy thử / teaching-demo results CSV")
+    r.add_argument("--demo", type=Path, default=None, help="kết quả dạy thử / teaching-demo marks CSV (mặc định / default build/readiness/teaching-demo.csv)")
     r.add_argument("--out", type=Path, default=None, help="thư mục kết quả / output folder (build/readiness)")
     r.set_defaults(func=_cmd_readiness)
 

@@ -283,6 +283,8 @@ def run_readiness(*, scores: Path | None = None, demo: Path | None = None, out: 
     scores = Path(scores) if scores else build_dir() / "quizzes" / "item-scores.csv"
     out = Path(out) if out else build_dir() / "readiness"
     items = read_item_scores(scores)
+    if demo is None and (build_dir() / "readiness" / "teaching-demo.csv").exists():
+        demo = build_dir() / "readiness" / "teaching-demo.csv"
     demos = read_demo_marks(Path(demo) if demo else None)
     res = readiness_table(items, demos)
     return write_reports(res, out, synthetic=synthetic, date=date)
