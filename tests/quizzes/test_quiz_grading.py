@@ -122,3 +122,37 @@ def test_a_bad_gradebook_url_is_a_user_error(built_course, tmp_path):  # noqa: F
                                       ("tnv-demo-001", "tnv-demo-001")])
 def test_student_ids_become_ascii_slugs(raw, slug):
     assert slugify(raw) == slug
+
+
+def test_cli_grades_a_zip_of_downloaded_notebooks_named_either_way(built_course, tmp_path):  # noqa: F811
+    import zipfile
+
+    import nbformat
+    from conftest import run_cli
+
+    course = copy_course(built_course, tmp_path)
+    q = QUIZ_IDS[0]
+    full = {i.id: right_answer(i) for i in BANKS[q].auto_items}
+    archive = tmp_path / "tai-ve.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(f"{q}_tnv-zip-1.ipynb", nbformat.writes(fill(released(course, q), full)))
+        zf.writestr(f"tnv-zip-2/{q}.ipynb", nbformat.writes(released(course, q)))
+    res = run_cli("quizzes", "grade", str(archive), "--course", str(course), "--workers", "1",
+                  "--out", str(tmp_path / "out"))
+    assert res.returncode == 0, res.stderr
+    with (tmp_path / "out" / "grading-report.csv").open(encoding="utf-8") as fh:
+        rows = {r["student"]: r for r in csv.DictReader(fh)}
+    assert float(rows["tnv-zip-1"]["score"]) == BANKS[q].auto_points and float(rows["tnv-zip-2"]["score"]) == 0
+    assert (course / "submitted" / "tnv-zip-1" / q / f"{q}.ipynb").exists()
+
+
+def test_a_zip_with_unsafe_paths_is_refused(built_course, tmp_path):  # noqa: F811
+    import zipfile
+
+    from conftest import run_cli
+
+    archive = tmp_path / "bad.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("../../escape.ipynb", "{}")
+    res = run_cli("quizzes", "grade", str(archive), "--course", str(built_course), "--out", str(tmp_path / "o"))
+    assert res.returncode == 2 and "zip" in res.stderr and "Traceback" not in res.stderr
