@@ -268,21 +268,34 @@ def wait_all_cells_ran(page, timeout: float = 90_000) -> None:
                 return prompts.length > 0 && prompts.every(t => /^\\[\\d+\\]:?$/.test(t));
             }""", arg=selector, timeout=timeout)
     except PlaywrightTimeout:
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(SCREENSHOTS / "failure-run-all.png"))
         prompts = " ".join(p.strip() for p in page.locator(selector).all_text_contents())
         errors = page.locator(f"{NOTEBOOK} .jp-OutputArea-output[data-mime-type*='error']").all_text_contents()
         raise AssertionError(f"Run All Cells did not run every cell within {timeout / 1000:.0f} s "
-                             f"(prompts: {prompts}); errors shown: {errors[:2]}") from None
+                             f"(prompts: {prompts}); errors shown: {errors[:2]}; "
+                             f"screenshot: {SCREENSHOTS / 'failure-run-all.png'}") from None
 
 
 def menu(page, *labels: str) -> None:
-    """Click through the main menu bar, e.g. ``menu(page, "Run", "Run All Cells")``."""
+    """Click through the main menu bar, e.g. ``menu(page, "Run", "Run All Cells")``; an item is
+    clicked only once it is enabled (JupyterLab greys out commands that have no target yet)."""
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{re.escape(labels[0])}$")).click()
     for label in labels[1:]:
-        page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(label)}$")).first.click()
+        item = page.locator(".lm-Menu-item:not(.lm-mod-disabled)").filter(
+            has=page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(label)}$"))).first
+        item.wait_for(state="visible", timeout=20_000)
+        item.click()
 
 
 def run_all_cells(page) -> None:
+    """Focus the notebook on screen (so it is JupyterLab's current notebook), then Run → Run All Cells,
+    and check the run has started (a cell shows ``[*]`` or a count)."""
+    page.locator(f"{NOTEBOOK} .jp-Cell .jp-InputPrompt").first.click()
     menu(page, "Run", "Run All Cells")
+    page.wait_for_function(
+        """(sel) => [...document.querySelectorAll(sel)].some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""",
+        arg=f"{NOTEBOOK} .jp-CodeCell .jp-InputArea-prompt", timeout=30_000)
 
 
 def shoot(page, screenshots: Path, name: str, **kwargs) -> Path:

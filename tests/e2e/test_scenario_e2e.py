@@ -113,7 +113,8 @@ def lab_without_widgets(tmp_path, e2e_workspace):
         yield server
 
 
-def test_scenario_test_fails_when_the_widget_javascript_does_not_load(lab_without_widgets, page, e2e_workspace):
+def test_scenario_test_fails_when_the_widget_javascript_does_not_load(lab_without_widgets, page, e2e_workspace,
+                                                                      screenshots):
     """With @jupyter-widgets/jupyterlab-manager disabled the play-through fails and says why."""
     scenario = scenario_in(e2e_workspace["root"] / LESSON)
     with pytest.raises(AssertionError, match="did not render") as failure:
@@ -123,3 +124,6 @@ def test_scenario_test_fails_when_the_widget_javascript_does_not_load(lab_withou
     # What the volunteer sees instead of buttons: the widget's plain-text stand-in.
     assert "VBox(" in message or "Loading widget" in message or "Error displaying widget" in message, message
     assert page.locator(".hv-choice").count() == 0
+    stand_in = page.locator(f"{NOTEBOOK} .jp-OutputArea-output", has_text="VBox(").first
+    stand_in.scroll_into_view_if_needed()
+    shoot(page, screenshots, "7-without-widget-extension.png")  # what a volunteer would see
