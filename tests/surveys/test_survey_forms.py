@@ -64,7 +64,8 @@ def test_every_item_is_in_the_form_inside_its_section_group(inst):
 
 def test_constraints_cover_ranges_and_the_participant_code_pattern(inst):
     survey = xlsform_sheets(inst)["survey"].set_index("name")
-    assert survey.loc["participant_code", "constraint"] == "regex(., '^[A-Z]{2}[0-9]{4}$')"
+    assert survey.loc["participant_code", "constraint"] == \
+        "regex(., '^[A-Z]{2}(0[1-9]|[12][0-9]|3[01])(0[1-9]|1[0-2])$')"
     assert survey.loc["participant_code", "required"] == "yes"
     assert survey.loc["ease_qr_scan", "constraint"] == ". >= 1 and . <= 5"
     assert survey.loc["obs_scan_qr", "constraint"] == ". >= 0 and . <= 2"

@@ -71,8 +71,9 @@ def test_wording_is_short_enough_for_large_print_and_in_nfc(inst):
 
 def test_participant_code_pattern_accepts_the_example_and_rejects_a_phone_number(inst):
     pat = re.compile(inst.item("participant_code").pattern)
-    assert pat.fullmatch("HT0512")
+    assert pat.fullmatch("HT0512") and pat.fullmatch("AB3112")
     assert not pat.fullmatch("0912345678")
+    assert not pat.fullmatch("HT3212") and not pat.fullmatch("HT0513") and not pat.fullmatch("HT0012")
 
 
 def test_a_broken_instrument_names_the_item_and_the_fix(tmp_path):

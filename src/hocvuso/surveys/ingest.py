@@ -223,7 +223,8 @@ def _parser(item: Item):
                               "code mangled by Excel (lost letters/leading zeros or scientific notation)")
             if re.fullmatch(r"[A-Z]{2}\d{3}", code):
                 return None, "mã thiếu một chữ số (mất số 0?) / code lacks a digit (lost leading zero?)"
-            return None, f"mã không đúng mẫu {item.pattern} (ví dụ HT0512) / code does not match {item.pattern}"
+            return None, ("mã phải gồm 2 chữ cái, ngày sinh 01–31, tháng sinh 01–12, ví dụ HT0512 / "
+                          f"code must be 2 letters + day 01-31 + month 01-12 ({item.pattern})")
         return parse_code
 
     if item.type == "admin":
