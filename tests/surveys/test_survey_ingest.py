@@ -217,3 +217,15 @@ def test_copying_the_input_into_the_output_folder_is_safe(cohort, inst, tmp_path
     shutil.copy(path, raw / "k.csv")
     clean = ingest([raw / "k.csv"], tmp_path / "out", instrument=inst, quiet=True)
     assert flow(clean)["rows_read"] == len(cohort)
+
+
+def test_a_folder_of_exports_is_ingested_file_by_file(cohort, inst, tmp_path):
+    folder = tmp_path / "exports"
+    k = cohort[cohort["site_code"].str.startswith("CF")]
+    o = cohort[~cohort["site_code"].str.startswith("CF")]
+    write_kobo_csv(k, folder / "kobo_synthetic.csv", inst)
+    write_odk_csv(o, folder / "odk_synthetic.csv", inst)
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")  # not an export: ignored
+    f = flow(ingest([folder], tmp_path / "out", instrument=inst, quiet=True))
+    assert [x["file"] for x in f["files"]] == ["kobo_synthetic.csv", "odk_synthetic.csv"]
+    assert f["rows_read"] == len(cohort)

@@ -62,6 +62,7 @@ KNOWN_NOISE = {
 }
 ADMIN_COLUMNS = ["site_code", "venue_type", "khu_pho", "session_code", "volunteer_code"]
 DEMOGRAPHIC_SECTION = "demographics"
+EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".jsonl", ".ndjson"}
 BLANKS = {"", "nan", "none", "null", "n/a", "na", "#n/a", "-"}
 
 
@@ -589,6 +590,17 @@ def ingest(paths, out_dir: str | Path, *, instrument: Instrument | str | Path | 
     """
     inst = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
     paths = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
+    expanded: list[Path] = []
+    for p in paths:  # a folder means every export in it
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in EXPORT_SUFFIXES)
+            if not found:
+                raise UserError("thư mục không có tệp xuất nào (.csv, .xlsx, .jsonl) / no export in this folder",
+                                where=str(p), fix="chỉ ra tệp xuất Kobo/ODK / name the export files")
+            expanded += found
+        else:
+            expanded.append(p)
+    paths = expanded
     if not paths:
         raise UserError("không có tệp nào để nhập / no file to ingest", fix="chỉ ra tệp xuất Kobo/ODK / name the exports")
     out_dir = Path(out_dir)
