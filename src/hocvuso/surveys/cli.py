@@ -39,7 +39,8 @@ def register(sub) -> None:
         "pseudonymise, de-duplicate and match pre/post. See docs/DATA.md.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ingest.add_argument("files", nargs="+", type=Path, help="tệp xuất / export files")
+    ingest.add_argument("files", nargs="+", type=Path,
+                        help="tệp xuất hoặc thư mục chứa chúng / export files or folders of them")
     ingest.add_argument("--out", type=Path, default=None,
                         help="thư mục kết quả / output folder (build/surveys/ingest); dữ liệu sạch ở OUT/clean")
     ingest.add_argument("--instrument", type=Path, default=None, help="bộ câu hỏi / instrument YAML")
