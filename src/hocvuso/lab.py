@@ -312,7 +312,7 @@ def run_lab(*, port: int = 8888, open_browser: bool = True, start: str | None = 
     token = secrets.token_hex(16)
     cmd = server_command(port=port, token=token, root=root, ip="127.0.0.1", open_path=start,
                          open_browser=open_browser)
-    print(f"JupyterLab: http://127.0.0.1:{port}/lab?token={token}")
+    print(f"JupyterLab: http://127.0.0.1:{port}/lab{'/tree/' + start if start else ''}?token={token}")
     print(f"Khóa học nbgrader / nbgrader course: {course}  (Formgrader: menu Nbgrader → Formgrader)")
     print("Dừng: Ctrl+C / stop: Ctrl+C")
     env = server_env(config_dir=config_dir, course=course, build=build, runtime_dir=lab_dir / "runtime")
