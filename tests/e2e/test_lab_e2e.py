@@ -5,10 +5,11 @@ from __future__ import annotations
 import nbformat
 import pytest
 from e2e_support import *  # noqa: F403  (the fixtures: lab, page, e2e_workspace, ...)
-from e2e_support import E2E, NOTEBOOK, menu, open_in_lab, run_all_cells
+from e2e_support import E2E, NOTEBOOK, menu, open_in_lab, run_all_cells, wait_all_cells_ran
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from hocvuso.lab import START_NOTEBOOK
+from hocvuso.lab import START_NOTEBOOK, WIDGETS_LAB_EXTENSION
 
 pytestmark = E2E
 
@@ -58,8 +59,14 @@ def test_an_ipywidget_renders_and_answers_a_click(lab, page, probe_notebook):
     """ipywidgets 8 render in the lab: a button appears after Run All and its click reaches the kernel."""
     open_in_lab(page, lab, probe_notebook)
     run_all_cells(page)
+    wait_all_cells_ran(page)
     button = page.locator(".hv-probe-button")
-    button.wait_for(state="visible", timeout=60_000)
+    try:
+        button.wait_for(state="visible", timeout=10_000)
+    except PlaywrightTimeout:
+        shown = page.locator(f"{NOTEBOOK} .jp-OutputArea-output").all_text_contents()
+        raise AssertionError(f"the cell ran but no widget appeared; the output shows {shown!r}: is "
+                             f"{WIDGETS_LAB_EXTENSION} installed and enabled?") from None
     assert "Chưa bấm" in page.locator(".hv-probe-label").inner_text()
     button.click()
     page.locator(".hv-probe-label", has_text="Đã bấm").wait_for(timeout=20_000)
