@@ -241,19 +241,37 @@ NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 
 def open_in_lab(page, server, relpath: str) -> None:
-    """Open a notebook (path relative to the server root) in a fresh workspace; wait until its kernel is idle."""
+    """Open a notebook (path relative to the server root) in a fresh workspace; wait until its kernel
+    has started and the page knows it (Run All before that clears the cells instead of running them)."""
     page.goto(server.lab_url(relpath, reset=True))
     page.locator(f"{NOTEBOOK} .jp-Notebook .jp-Cell").first.wait_for(state="visible", timeout=60_000)
     dialog = page.locator(".jp-Dialog")
     with contextlib.suppress(Exception):  # a "Select Kernel" dialog when the notebook names none
         dialog.wait_for(state="visible", timeout=1_500)
         page.locator(".jp-Dialog .jp-mod-accept").click()
-    wait_kernel_idle(page)
+    wait_kernel_idle(page, server, relpath)
 
 
-def wait_kernel_idle(page, timeout: float = 60_000) -> None:
+def wait_kernel_idle(page, server, relpath: str, timeout: float = 60.0) -> None:
+    """The server has an idle kernel for ``relpath`` and the status bar says "| Idle"."""
+    import json
+    import time
+    import urllib.request
+
+    deadline, state = time.monotonic() + timeout, "no session"
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(server.api("api/sessions"), timeout=5) as resp:
+            sessions = [s for s in json.load(resp) if s.get("path", "").endswith(relpath)]
+        state = sessions[0]["kernel"]["execution_state"] if sessions and sessions[0].get("kernel") else "no kernel"
+        if state == "idle":
+            break
+        time.sleep(0.25)
+    else:
+        raise AssertionError(f"no idle kernel for {relpath} after {timeout:.0f} s (state: {state})")
+    page.locator(".jp-StatusBar-Widget", has_text=re.compile(r"\| Idle")).first.wait_for(
+        timeout=timeout * 1000)
     page.locator(f"{NOTEBOOK} .jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
-        state="attached", timeout=timeout)
+        state="attached", timeout=timeout * 1000)
 
 
 def wait_all_cells_ran(page, timeout: float = 90_000) -> None:
