@@ -26,6 +26,7 @@ run: $(STAMP)
 	$(BIN)/hocvuso demo
 
 test: $(STAMP)
+	bash scripts/ensure-browser.sh
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -61,7 +61,7 @@ def require_chromium() -> Path:
     if not CHROMIUM.exists():
         pytest.fail(
             f"Chromium not found at {CHROMIUM}: the end-to-end browser tests need Debian's Chromium. "
-            "Install it with `apt-get install -y chromium` (.ci/run does this when it is missing), "
+            "Install it with `apt-get install -y chromium` (`make test` does this via scripts/ensure-browser.sh when it is missing), "
             f"or set {OPTOUT_VAR}=1 to skip these tests on purpose.",
             pytrace=False,
         )
