@@ -36,7 +36,6 @@ lab: $(STAMP)
 	$(BIN)/hocvuso lab
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
