@@ -142,6 +142,18 @@ def test_vietnamese_student_id_is_slugged_and_the_mapping_recorded(batch):
     assert (course / "submitted" / "tran-van-binh" / Q / f"{Q}.ipynb").exists()
 
 
+def test_the_formgrader_shows_the_name_as_submitted(batch):
+    """Does the gradebook carry the Vietnamese name (family name first) for the formgrader's list?"""
+    from nbgrader.api import Gradebook
+
+    course, _, _ = batch
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "hocvuso") as gb:
+        student = gb.find_student("tran-van-binh")
+        assert (student.last_name, student.first_name) == ("Trần", "Văn Bình")
+        plain = gb.find_student("tnv-good-1")
+        assert (plain.last_name, plain.first_name) == ("tnv-good-1", "")
+
+
 def test_the_grading_report_lists_every_submission_with_a_vietnamese_explanation(batch):
     _, out, subs = batch
     text = (out / "grading-report.html").read_text(encoding="utf-8")

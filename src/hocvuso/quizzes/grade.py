@@ -608,8 +608,20 @@ def _prepare_gradebook(subs: list[Submission], db_url: str) -> None:
     with cached_gradebook(db_url, "hocvuso") as gb, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # nbgrader's own SQLAlchemy autoflush warnings
         for sub in subs:
-            gb.update_or_create_student(sub.student)
+            gb.update_or_create_student(sub.student, **_display_name(sub.student_raw))
             gb.update_or_create_submission(sub.quiz, sub.student)
+
+
+def _display_name(raw: str) -> dict[str, str]:
+    """Names for the formgrader ("last, first"), from the id the coordinator gave.
+
+    A Vietnamese full name puts the family name first: "Lê Thị Hồng Nhung" → last "Lê",
+    first "Thị Hồng Nhung". A plain id such as ``tnv-demo-001`` becomes the last name.
+    """
+    parts = unicodedata.normalize("NFC", raw).split(maxsplit=1)
+    if len(parts) == 2:
+        return {"last_name": parts[0], "first_name": parts[1]}
+    return {"last_name": raw, "first_name": ""}
 
 
 def _ensure_assignments(course: Path, db_url: str, quizzes: set[str]) -> None:
