@@ -13,9 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from .errors import UserError, require_file
+from .errors import UserError, read_yaml_mapping
 from .paths import curriculum_dir, notebooks_dir
 
 #: What every key of a module entry means (shown in error messages and docs).
@@ -121,14 +119,8 @@ def _minutes(path, where, entry, key):
 def load_syllabus(path: str | Path | None = None) -> Syllabus:
     """Read and validate the syllabus; raise UserError naming file, module and fix."""
     path = Path(path) if path else curriculum_dir() / "syllabus.yml"
-    require_file(path, what="giáo trình / syllabus", fix="tạo curriculum/syllabus.yml")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}" if mark else "?"
-        raise _err(path, line, "YAML không đọc được / invalid YAML", "kiểm tra thụt lề và dấu hai chấm") from None
-    if not isinstance(data, dict) or not isinstance(data.get("modules"), list):
+    data = read_yaml_mapping(path, what="giáo trình / syllabus", fix="tạo curriculum/syllabus.yml")
+    if not isinstance(data.get("modules"), list):
         raise _err(path, "modules", "thiếu danh sách 'modules' / no 'modules' list", "thêm 'modules:' với các bài học")
 
     quizzes: dict[str, Quiz] = {}
@@ -240,6 +232,7 @@ def _content_loaders():
     from .handouts import load_handout
     from .quizzes.bank import load_bank
     from .rubric import load_rubric
+    from .widgets import read_content_yaml
     from .widgets.ordering import OrderingExercise
     from .widgets.qrpractice import QRPractice
     from .widgets.scam import ScamSpotter
@@ -247,7 +240,7 @@ def _content_loaders():
     from .widgets.teachback import TeachbackChecker
 
     def exercise(path: Path):
-        kind = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("kind", "ordering")
+        kind = read_content_yaml(path).get("kind", "ordering")
         if kind == "teachback":
             return TeachbackChecker.from_yaml(path)
         if kind != "ordering":

@@ -45,3 +45,31 @@ def require_file(path, *, what: str = "tệp / file", fix: str | None = None):
             fix=fix or "kiểm tra lại đường dẫn / check the path",
         )
     return p
+
+
+def read_yaml_mapping(path, *, what: str = "tệp / file", fix: str | None = None) -> dict:
+    """Read a YAML file that must hold a mapping; every failure is a UserError naming the file.
+
+    A missing file says what was expected (``what``, ``fix``); a syntax error names the line;
+    a file whose top level is not ``key: value`` pairs says so. Used by every text source
+    (syllabus, question banks, rubrics, handouts, lesson content, survey instruments).
+    """
+    from pathlib import Path
+
+    import yaml
+
+    p = require_file(path, what=what, fix=fix)
+    try:
+        data = yaml.safe_load(Path(p).read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" [line {mark.line + 1}]" if mark else ""
+        raise UserError("YAML không đọc được / invalid YAML", where=f"{p}{line}",
+                        fix="kiểm tra thụt lề, dấu hai chấm và dấu ngoặc kép / check indentation, colons, quotes") from None
+    except UnicodeDecodeError:
+        raise UserError("tệp không phải UTF-8 / not UTF-8 text", where=str(p),
+                        fix="lưu lại tệp với mã hóa UTF-8 / save the file as UTF-8") from None
+    if not isinstance(data, dict):
+        raise UserError("tệp phải là một bảng khóa: giá trị / the file must be a YAML mapping (key: value)",
+                        where=str(p), fix=fix or "xem ví dụ trong tài liệu / see the documented example")
+    return data

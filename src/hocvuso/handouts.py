@@ -28,9 +28,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from .errors import UserError
+from .errors import UserError, read_yaml_mapping
 from .paths import build_dir, curriculum_dir
 
 __all__ = ["FIELDS", "ICONS", "Step", "Handout", "load_handout", "load_handouts", "render_handout",
@@ -111,19 +109,8 @@ def load_handout(path: str | Path) -> Handout:
     def err(item: str, message: str, fix: str) -> UserError:
         return UserError(message, where=f"{path} [{item}]", fix=fix)
 
-    if not path.exists():
-        raise UserError("không tìm thấy phiếu hướng dẫn / handout not found", where=str(path),
-                        fix="kiểm tra tên tệp trong curriculum/handouts/")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}" if mark else "?"
-        raise err(line, "YAML không đọc được / invalid YAML",
-                  "kiểm tra thụt lề, dấu hai chấm và dấu ngoặc kép / check indentation, colons, quotes") from None
-    if not isinstance(data, dict):
-        raise err("file", "phiếu phải là một bảng khóa: giá trị / a handout must be a YAML mapping",
-                  "xem ví dụ trong docstring của hocvuso.handouts")
+    data = read_yaml_mapping(path, what="phiếu hướng dẫn / handout",
+                             fix="kiểm tra tên tệp trong curriculum/handouts/; xem ví dụ trong hocvuso.handouts")
     hid = path.stem
     if not ID_PATTERN.match(hid):
         raise err("file name", f"tên tệp '{hid}' phải là chữ ASCII không dấu / file name must be an ASCII slug",

@@ -27,9 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from .errors import UserError, require_file
+from .errors import UserError, read_yaml_mapping
 from .paths import curriculum_dir
 
 __all__ = ["Criterion", "Rubric", "DemoOutcome", "load_rubric", "demo_outcome", "MARKS"]
@@ -102,18 +100,12 @@ def default_rubric_path() -> Path:
 def load_rubric(path: str | Path | None = None) -> Rubric:
     """Read and validate the teaching-demo rubric; raise UserError naming file, criterion and fix."""
     path = Path(path) if path else default_rubric_path()
-    require_file(path, what="phiếu đánh giá dạy thử / teaching-demo rubric",
-                 fix="tạo curriculum/rubrics/teaching-demo.yml")
+    data = read_yaml_mapping(path, what="phiếu đánh giá dạy thử / teaching-demo rubric",
+                             fix="tạo curriculum/rubrics/teaching-demo.yml (xem docs trong hocvuso/rubric.py)")
 
     def err(item: str, message: str, fix: str) -> UserError:
         return UserError(message, where=f"{path} [{item}]", fix=fix)
 
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError:
-        raise err("yaml", "YAML không đọc được / invalid YAML", "kiểm tra thụt lề và dấu hai chấm") from None
-    if not isinstance(data, dict):
-        raise err("root", "phiếu phải là bảng khóa: giá trị / must be a YAML mapping", "xem docs trong hocvuso/rubric.py")
     title = data.get("title") or {}
     if not isinstance(title, dict) or not title.get("vi") or not title.get("en"):
         raise err("title", "thiếu 'title.vi' hoặc 'title.en' / missing title", "thêm 'title: {vi: ..., en: ...}'")

@@ -22,9 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from ..errors import UserError, require_file
+from ..errors import UserError, read_yaml_mapping
 from ..paths import curriculum_dir
 
 ITEM_TYPES = ("single", "multiple", "ordering", "short", "scenario", "reflection")
@@ -414,15 +412,7 @@ def bank_path(name: str | Path) -> Path:
 def load_bank(path: str | Path) -> Bank:
     """Read and validate one question bank; raise UserError naming file, item and fix."""
     path = bank_path(path)
-    require_file(path, what="ngân hàng câu hỏi / question bank", fix="tạo tệp theo docs/QUIZ-BANKS.md")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}" if mark else "?"
-        raise _err(path, line, "YAML không đọc được / invalid YAML", "kiểm tra thụt lề, dấu hai chấm và dấu nháy") from None
-    if not isinstance(data, dict):
-        raise _err(path, "top", "tệp phải là một bảng khóa: giá trị / not a mapping", "xem docs/QUIZ-BANKS.md")
+    data = read_yaml_mapping(path, what="ngân hàng câu hỏi / question bank", fix="viết tệp theo docs/QUIZ-BANKS.md")
     for key in ("quiz", "module", "title", "items"):
         if key not in data:
             raise _err(path, key, f"thiếu '{key}' / missing '{key}'", "xem ví dụ trong docs/QUIZ-BANKS.md")

@@ -23,9 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from ..errors import UserError, require_file
+from ..errors import UserError, read_yaml_mapping
 from ..paths import surveys_dir
 
 #: What every key of an item means (shown in error messages and in the codebook).
@@ -239,14 +237,8 @@ def _choices(path: Path, where: str, raw) -> tuple[Choice, ...]:
 def load_instrument(path: str | Path | None = None) -> Instrument:
     """Read and validate an instrument YAML (default ``surveys/instruments/hocvuso-pre-post.yml``)."""
     path = Path(path) if path else surveys_dir() / "instruments" / DEFAULT_INSTRUMENT
-    require_file(path, what="bộ câu hỏi / instrument", fix="tạo surveys/instruments/<tên>.yml")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}" if mark else "?"
-        raise _err(path, line, "YAML không đọc được / invalid YAML", "kiểm tra thụt lề và dấu hai chấm") from None
-    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+    data = read_yaml_mapping(path, what="bộ câu hỏi / instrument", fix="tạo surveys/instruments/<tên>.yml")
+    if not isinstance(data.get("items"), list):
         raise _err(path, "items", "thiếu danh sách 'items' / no 'items' list", "thêm 'items:' với các câu hỏi")
 
     waves = tuple(str(w) for w in data.get("waves") or ("pre", "post"))

@@ -37,9 +37,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ..errors import UserError
+from ..errors import UserError, read_yaml_mapping
 from ..paths import curriculum_dir
 
 __all__ = ["content_file", "read_content_yaml", "nfc", "escape", "style_widget", "CSS"]
@@ -96,14 +94,5 @@ def content_file(folder: str, name_or_path: str | Path) -> Path:
 
 def read_content_yaml(path: Path) -> dict:
     """Read a YAML mapping; a syntax error names the file and line."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" [line {mark.line + 1}]" if mark else ""
-        raise UserError("YAML không đọc được / invalid YAML", where=f"{path}{line}",
-                        fix="kiểm tra thụt lề, dấu hai chấm và dấu ngoặc kép / check indentation, colons, quotes") from None
-    if not isinstance(data, dict):
-        raise UserError("tệp nội dung phải là một bảng khóa: giá trị / content must be a YAML mapping",
-                        where=str(path), fix="xem ví dụ trong docstring của widget / see the widget's docstring")
-    return data
+    return read_yaml_mapping(path, what="tệp nội dung / content file",
+                             fix="xem ví dụ trong docstring của widget / see the widget's docstring")
