@@ -52,6 +52,7 @@ from urllib.parse import urlsplit
 
 from ..errors import UserError
 from . import content_file, escape, nfc, read_content_yaml
+from .verdicts import Feedback, flags_of, judge, read_items
 
 __all__ = ["VERDICTS", "OFFICIAL_HOSTS", "RESERVED_SUFFIXES", "Preview", "QRCode", "Feedback", "QRPractice",
            "preview", "qr_svg", "is_reserved_host", "is_official_host", "find_hosts", "QRPracticeWidget",
@@ -69,7 +70,6 @@ OFFICIAL_HOSTS = frozenset({"dichvucong.gov.vn", "binhdanhocvuso.gov.vn"})
 RESERVED_SUFFIXES = (".invalid", ".example", ".test", ".localhost")
 RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 CODE_KEYS = {"id", "where", "payload", "looks_official", "verdict", "red_flags", "explanation"}
 #: Something that looks like a domain name: labels joined by dots, ending in letters.
 URL_PATTERN = re.compile(r"[a-z][a-z0-9+.-]*://[^\s\"'<>)\]]+", re.IGNORECASE)
@@ -138,16 +138,6 @@ class QRCode:
 
 
 @dataclass(frozen=True)
-class Feedback:
-    correct: bool
-    chosen: str
-    expected: str
-    message: str
-    red_flags: tuple[str, ...]
-    explanation: str
-
-
-@dataclass(frozen=True)
 class QRPractice:
     id: str
     title: str
@@ -178,54 +168,27 @@ class QRPractice:
         for key in ("title", "instructions", "source"):
             if not isinstance(data.get(key), str) or not data[key].strip():
                 raise err(key, f"thiếu '{key}' / missing '{key}'", f"thêm '{key}: \"...\"' (tiếng Việt)")
-        raw = data.get("codes")
-        if not isinstance(raw, list) or len(raw) < 2:
-            raise err("codes", "cần ít nhất 2 mã / needs a list of at least 2 codes",
-                      "viết 'codes:' là danh sách, mỗi mã có id, where, payload, verdict, explanation")
         codes: list[QRCode] = []
-        seen: set[str] = set()
-        for index, entry in enumerate(raw, start=1):
-            item = f"codes[{index}]"
-            if not isinstance(entry, Mapping):
-                raise err(item, "mỗi mã phải là một bảng khóa: giá trị / each code must be a mapping",
-                          "ví dụ: '- {id: ma-1, where: \"...\", payload: \"https://a.example.com\", ...}'")
-            cid = entry.get("id")
-            if not isinstance(cid, str) or not SLUG.match(cid):
-                raise err(item, f"'id' phải là chữ ASCII không dấu, không phải {cid!r} / id must be an ASCII slug",
-                          "ví dụ 'id: thuc-don-quan'")
-            item = f"code {cid}"
-            if cid in seen:
-                raise err(item, "'id' bị trùng / duplicated id", "mỗi mã một id khác nhau")
-            seen.add(cid)
-            unknown = set(entry) - CODE_KEYS
-            if unknown:
-                raise err(item, f"khóa lạ {sorted(unknown)} / unknown keys", "các khóa hợp lệ: " + ", ".join(sorted(CODE_KEYS)))
-            for key in ("where", "payload", "explanation"):
-                if not isinstance(entry.get(key), str) or not entry[key].strip():
-                    raise err(f"{item}.{key}", f"thiếu '{key}' / missing '{key}'", f"thêm '{key}: \"...\"'")
+        for cid, item, entry in read_items(
+            data.get("codes"), err=err, list_key="codes", noun="mã", keys=CODE_KEYS,
+            texts=("where", "payload", "explanation"), verdicts=VERDICTS, safe_verdict="mo",
+            example='- {id: ma-1, where: "...", payload: "https://a.example.com", verdict: mo, ...}',
+            id_example="thuc-don-quan", flag_example="Tên miền na ná trang thật",
+            flags_needed="mã không nên mở ngay phải có ít nhất một dấu hiệu / a code not to open needs at least "
+                         "one red flag",
+        ):
             payload = str(entry["payload"]).strip()
             for host in find_hosts(payload):
                 if not is_reserved_host(host):
                     raise err(f"{item}.payload", f"tên miền '{host}' có thể là trang thật / '{host}' may be a real site",
                               "mã luyện tập chỉ được trỏ tới tên miền dành riêng: *.invalid, *.example, *.test, "
                               "example.com/.net/.org (ví dụ 'dichvucong-gov-vn.example.com')")
-            verdict = entry.get("verdict")
-            if verdict not in VERDICTS:
-                raise err(f"{item}.verdict", f"'verdict' không hợp lệ: {verdict!r} / unknown verdict",
-                          "dùng một trong: " + ", ".join(VERDICTS))
-            flags = entry.get("red_flags") or []
-            if not isinstance(flags, list) or not all(isinstance(f, str) and f.strip() for f in flags):
-                raise err(f"{item}.red_flags", "'red_flags' phải là danh sách câu / must be a list of sentences",
-                          "ví dụ 'red_flags: [\"Tên miền na ná trang thật\"]'")
-            if verdict != "mo" and not flags:
-                raise err(f"{item}.red_flags", "mã không nên mở ngay phải có ít nhất một dấu hiệu / "
-                          "a code not to open needs at least one red flag", "thêm 'red_flags:'")
             looks = entry.get("looks_official", False)
             if not isinstance(looks, bool):
                 raise err(f"{item}.looks_official", f"'looks_official' phải là true/false, không phải {looks!r}",
                           "viết 'looks_official: true' hoặc 'false'")
-            codes.append(QRCode(cid, nfc(entry["where"]), payload, looks, verdict,
-                                tuple(nfc(f) for f in flags), nfc(entry["explanation"])))
+            codes.append(QRCode(cid, nfc(entry["where"]), payload, looks, entry["verdict"], flags_of(entry),
+                                nfc(entry["explanation"])))
         return cls(id=str(data.get("id") or (path.stem if path else "qr")), title=nfc(data["title"]),
                    instructions=nfc(data["instructions"]), codes=tuple(codes), source=nfc(data["source"]),
                    path=path)
@@ -238,16 +201,10 @@ class QRPractice:
                         fix="các mã: " + ", ".join(c.id for c in self.codes))
 
     def check(self, code_id: str, verdict: str) -> Feedback:
-        if verdict not in VERDICTS:
-            raise UserError(f"câu trả lời không hợp lệ: {verdict!r} / unknown verdict", where=str(self.path or self.id),
-                            fix="dùng một trong: " + ", ".join(VERDICTS))
-        c = self.code(code_id)
-        expected = VERDICTS[c.verdict]
-        if verdict == c.verdict:
-            text = f"Đúng: «{expected}»."
-        else:
-            text = f"Chưa đúng: bạn chọn «{VERDICTS[verdict]}», nên chọn «{expected}»."
-        return Feedback(verdict == c.verdict, verdict, c.verdict, text, c.red_flags, c.explanation)
+        c = self.code(code_id) if verdict in VERDICTS else None
+        return judge(VERDICTS, verdict, c.verdict if c else "", c.red_flags if c else (), c.explanation if c else "",
+                     where=str(self.path or self.id), right="Đúng: «{expected}».",
+                     wrong="Chưa đúng: bạn chọn «{chosen}», nên chọn «{expected}».")
 
 
 # ---------------------------------------------------------------------- view

@@ -40,13 +40,13 @@ CSS classes (for browser tests): ``hv-scam`` (the box), ``hv-message``, ``hv-cho
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
 from . import content_file, escape, nfc, read_content_yaml
+from .verdicts import Feedback, flags_of, judge, read_items
 
 __all__ = ["VERDICTS", "CHANNELS", "Message", "Feedback", "ScamSpotter", "ScamSpotterWidget",
            "show_scam_spotter"]
@@ -65,7 +65,6 @@ CHANNELS: dict[str, str] = {
     "call": "Cuộc gọi (lời thoại)",
 }
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MESSAGE_KEYS = {"id", "channel", "sender", "text", "verdict", "red_flags", "explanation"}
 
 
@@ -92,18 +91,6 @@ class Message:
             else:
                 out.append(("", line.strip()))
         return out
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """The outcome of one answer: right or wrong, the expected label, the red flags and why."""
-
-    correct: bool
-    chosen: str
-    expected: str
-    message: str
-    red_flags: tuple[str, ...]
-    explanation: str
 
 
 @dataclass(frozen=True)
@@ -138,50 +125,22 @@ class ScamSpotter:
         for key in ("title", "instructions", "source"):
             if not isinstance(data.get(key), str) or not data[key].strip():
                 raise err(key, f"thiếu '{key}' / missing '{key}'", f"thêm '{key}: \"...\"' (tiếng Việt)")
-        raw = data.get("messages")
-        if not isinstance(raw, list) or len(raw) < 2:
-            raise err("messages", "cần ít nhất 2 tin / needs a list of at least 2 messages",
-                      "viết 'messages:' là danh sách, mỗi tin có id, channel, sender, text, verdict, explanation")
         messages: list[Message] = []
-        seen: set[str] = set()
-        for index, entry in enumerate(raw, start=1):
-            item = f"messages[{index}]"
-            if not isinstance(entry, Mapping):
-                raise err(item, "mỗi tin phải là một bảng khóa: giá trị / each message must be a mapping",
-                          "ví dụ: '- {id: tin-1, channel: sms, sender: \"...\", text: \"...\", ...}'")
-            mid = entry.get("id")
-            if not isinstance(mid, str) or not SLUG.match(mid):
-                raise err(item, f"'id' phải là chữ ASCII không dấu, không phải {mid!r} / id must be an ASCII slug",
-                          "ví dụ 'id: gia-cong-an-vneid'")
-            item = f"message {mid}"
-            if mid in seen:
-                raise err(item, "'id' bị trùng / duplicated id", "mỗi tin một id khác nhau")
-            seen.add(mid)
-            unknown = set(entry) - MESSAGE_KEYS
-            if unknown:
-                raise err(item, f"khóa lạ {sorted(unknown)} / unknown keys", "các khóa hợp lệ: " + ", ".join(sorted(MESSAGE_KEYS)))
+        for mid, item, entry in read_items(
+            data.get("messages"), err=err, list_key="messages", noun="tin", keys=MESSAGE_KEYS,
+            texts=("sender", "text", "explanation"), verdicts=VERDICTS, safe_verdict="an-toan",
+            example='- {id: tin-1, channel: sms, sender: "...", text: "...", verdict: lua-dao, ...}',
+            id_example="gia-cong-an-vneid", flag_example="Đòi mã OTP",
+            flags_needed="tin lừa đảo hoặc cần kiểm tra phải có ít nhất một dấu hiệu / "
+                         "a scam or doubtful message needs at least one red flag",
+        ):
             channel = entry.get("channel")
             if channel not in CHANNELS:
                 raise err(f"{item}.channel", f"'channel' không hợp lệ: {channel!r} / unknown channel",
                           "dùng một trong: " + ", ".join(CHANNELS))
-            verdict = entry.get("verdict")
-            if verdict not in VERDICTS:
-                raise err(f"{item}.verdict", f"'verdict' không hợp lệ: {verdict!r} / unknown verdict",
-                          "dùng một trong: " + ", ".join(VERDICTS))
-            for key in ("sender", "text", "explanation"):
-                if not isinstance(entry.get(key), str) or not entry[key].strip():
-                    raise err(f"{item}.{key}", f"thiếu '{key}' / missing '{key}'", f"thêm '{key}: \"...\"'")
-            flags = entry.get("red_flags") or []
-            if not isinstance(flags, list) or not all(isinstance(f, str) and f.strip() for f in flags):
-                raise err(f"{item}.red_flags", "'red_flags' phải là danh sách câu / must be a list of sentences",
-                          "ví dụ 'red_flags: [\"Đòi mã OTP\"]'")
-            if verdict != "an-toan" and not flags:
-                raise err(f"{item}.red_flags", "tin lừa đảo hoặc cần kiểm tra phải có ít nhất một dấu hiệu / "
-                          "a scam or doubtful message needs at least one red flag",
-                          "thêm 'red_flags:' liệt kê dấu hiệu để tình nguyện viên học cách nhận ra")
             messages.append(Message(
                 id=mid, channel=channel, sender=nfc(entry["sender"]), text=nfc(entry["text"]),
-                verdict=verdict, red_flags=tuple(nfc(f) for f in flags), explanation=nfc(entry["explanation"]),
+                verdict=entry["verdict"], red_flags=flags_of(entry), explanation=nfc(entry["explanation"]),
             ))
         return cls(
             id=str(data.get("id") or (path.stem if path else "scams")),
@@ -199,17 +158,10 @@ class ScamSpotter:
 
     def check(self, message_id: str, verdict: str) -> Feedback:
         """Compare the volunteer's verdict with the expected one and explain the red flags."""
-        if verdict not in VERDICTS:
-            raise UserError(f"câu trả lời không hợp lệ: {verdict!r} / unknown verdict", where=str(self.path or self.id),
-                            fix="dùng một trong: " + ", ".join(VERDICTS))
-        m = self.message(message_id)
-        correct = verdict == m.verdict
-        expected = VERDICTS[m.verdict]
-        if correct:
-            text = f"Đúng: đây là tin «{expected}»."
-        else:
-            text = f"Chưa đúng: bạn chọn «{VERDICTS[verdict]}», nhưng đây là tin «{expected}»."
-        return Feedback(correct, verdict, m.verdict, text, m.red_flags, m.explanation)
+        m = self.message(message_id) if verdict in VERDICTS else None
+        return judge(VERDICTS, verdict, m.verdict if m else "", m.red_flags if m else (), m.explanation if m else "",
+                     where=str(self.path or self.id), right="Đúng: đây là tin «{expected}».",
+                     wrong="Chưa đúng: bạn chọn «{chosen}», nhưng đây là tin «{expected}».")
 
     def score(self, answers: Mapping[str, str]) -> tuple[int, int]:
         """(number of correct answers, number of messages answered)."""
