@@ -4,7 +4,7 @@
 # Called by `make test` (and so by .ci/run). Never fatal: if the install fails, the e2e tests fail
 # with "Chromium not found at /usr/bin/chromium ..." (HOCVUSO_E2E_OPTOUT=1 is the only way to skip them).
 set -u
-if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi dejavu; then
+if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi dejavu && fc-list 2>/dev/null | grep -qi 'noto sans mono'; then
     exit 0
 fi
 echo "ensure-browser: installing chromium and fonts from Debian's packages for the e2e tests"
@@ -17,7 +17,7 @@ if [ "$(id -u)" != "0" ]; then
 fi
 if ! { $SUDO apt-get update -qq \
        && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-            chromium fonts-dejavu-core fonts-noto-color-emoji fontconfig; }; then
+            chromium fonts-dejavu-core fonts-noto-mono fonts-noto-color-emoji fontconfig; }; then
     echo "ensure-browser: WARNING: could not install chromium; the e2e tests will fail and say so" >&2
 fi
 exit 0

@@ -143,7 +143,15 @@ def prepare_config(config_dir: Path, *, course: Path, exchange: Path,
     settings.mkdir(parents=True, exist_ok=True)
     (settings / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8")
+    # Answer cells and their instructions are Vietnamese: prefer monospace fonts that have the
+    # precomposed Vietnamese letters (DejaVu Sans Mono lacks "ể", "ả", … and draws them apart).
+    (settings / "themes.jupyterlab-settings").write_text(
+        json.dumps({"overrides": {"code-font-family": CODE_FONTS}}), encoding="utf-8")
     return config_dir
+
+
+#: Monospace fonts with Vietnamese glyphs first (Debian: fonts-noto-mono; Windows: Consolas; macOS: Menlo).
+CODE_FONTS = "'Noto Sans Mono', 'Noto Mono', 'Liberation Mono', Consolas, Menlo, monospace"
 
 
 def server_command(*, port: int, token: str, root: Path, ip: str = "127.0.0.1", open_path: str | None = None,

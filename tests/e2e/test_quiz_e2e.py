@@ -89,4 +89,8 @@ def test_volunteer_sees_friendly_message_for_a_malformed_answer(lab, page, e2e_w
     # The visible check right under the answer says the same thing, next to the cell to fix.
     page.locator(".jp-OutputArea-output .hv-selfcheck", has_text=expected[1][1][:30]).first.wait_for()
     selfcheck.scroll_into_view_if_needed()
+    # The Vietnamese instructions in code cells are drawn with a monospace font that has the letters
+    # (DejaVu Sans Mono lacks "ể", "ả", … and shows the mark beside the letter).
+    family = cells.first.locator(".cm-content").evaluate("el => getComputedStyle(el).fontFamily")
+    assert "Noto Sans Mono" in family, family
     shoot(page, screenshots, "2-quiz-selfcheck.png")
