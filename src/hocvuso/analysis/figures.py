@@ -145,15 +145,22 @@ def _rows(table: pd.DataFrame) -> pd.DataFrame:
     return table[(n >= SMALL_CELL) & np.isfinite(diff)].reset_index(drop=True)
 
 
+def _per_row_figure(rows: pd.DataFrame, lang: str):
+    """A figure one row high per outcome; with no outcome, an empty figure that says so."""
+    fig, ax = plt.subplots(figsize=(7.5, max(2.2, 0.42 * len(rows) + 1.2)))
+    if rows.empty:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, t("no_result", lang), ha="center", va="center")
+    return fig, ax
+
+
 def dumbbell(table: pd.DataFrame, lang: str = "vi", *, label=None):
     """Mean before → mean after for each outcome (a paired slope/dumbbell chart)."""
     label = label or (lambda key: t(key, lang))
     rows = _rows(table)
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(7.5, max(2.2, 0.42 * len(rows) + 1.2)))
+        fig, ax = _per_row_figure(rows, lang)
         if rows.empty:
-            ax.set_axis_off()
-            ax.text(0.5, 0.5, t("no_result", lang), ha="center", va="center")
             return fig
         y = np.arange(len(rows))[::-1]
         ax.hlines(y, rows.mean_pre, rows.mean_post, color="#b7c9d3", lw=3, zorder=1)
@@ -173,10 +180,8 @@ def forest(table: pd.DataFrame, lang: str = "vi", *, effect: str = "d_z", label=
     rows = _rows(table)
     rows = rows[np.isfinite(pd.to_numeric(rows[effect], errors="coerce"))] if not rows.empty else rows
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(7.5, max(2.2, 0.42 * len(rows) + 1.2)))
+        fig, ax = _per_row_figure(rows, lang)
         if rows.empty:
-            ax.set_axis_off()
-            ax.text(0.5, 0.5, t("no_result", lang), ha="center", va="center")
             return fig
         y = np.arange(len(rows))[::-1]
         lo, hi = rows[f"{effect}_ci_low"], rows[f"{effect}_ci_high"]
