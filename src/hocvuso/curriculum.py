@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UserError, read_yaml_mapping
+from .errors import ASCII_SLUG, UserError, read_yaml_mapping
 from .paths import curriculum_dir, notebooks_dir
 
 #: What every key of a module entry means (shown in error messages and docs).
@@ -29,7 +29,7 @@ FIELDS: dict[str, str] = {
 }
 
 ID_PATTERN = re.compile(r"^(\d{2})-[a-z0-9]+(-[a-z0-9]+)*$")
-QUIZ_ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+QUIZ_ID_PATTERN = ASCII_SLUG
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,12 @@ one line and exits with code 2; no traceback reaches the user.
 
 from __future__ import annotations
 
+import re
+
+#: The one id rule of every text source (module slugs, quiz and item ids, scenario nodes …):
+#: lower-case ASCII words joined by hyphens, because nbgrader rejects diacritics in its ids.
+ASCII_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
 
 class UserError(Exception):
     """An error the user can fix: says what is wrong, where, and how to fix it.

@@ -23,12 +23,11 @@ A broken file raises :class:`~hocvuso.errors.UserError` naming the file, the ste
 from __future__ import annotations
 
 import argparse
-import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UserError, read_yaml_mapping
+from .errors import ASCII_SLUG, UserError, read_yaml_mapping
 from .paths import build_dir, curriculum_dir
 
 __all__ = ["FIELDS", "ICONS", "Step", "Handout", "load_handout", "load_handouts", "render_handout",
@@ -44,7 +43,7 @@ FIELDS: dict[str, str] = {
 }
 STEP_KEYS = {"text", "icon", "picture"}
 MAX_STEPS = 8
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ID_PATTERN = ASCII_SLUG
 
 # Simple line icons drawn inline (48x48, stroke = currentColor) so a printed card needs no font
 # or file: every name here can be used as a step's 'icon'.

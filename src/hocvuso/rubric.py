@@ -21,13 +21,12 @@ mark, is a :class:`~hocvuso.errors.UserError` (a demo is only scored when every 
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UserError, read_yaml_mapping
+from .errors import ASCII_SLUG, UserError, read_yaml_mapping
 from .paths import curriculum_dir
 
 __all__ = ["Criterion", "Rubric", "DemoOutcome", "load_rubric", "demo_outcome", "MARKS"]
@@ -37,7 +36,7 @@ MARKS: dict[str, tuple[str, ...]] = {
     "good": ("good", "tốt"),
     "growth": ("growth", "cần cải thiện"),
 }
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG = ASCII_SLUG
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UserError, read_yaml_mapping
+from ..errors import ASCII_SLUG, UserError, read_yaml_mapping
 from ..paths import curriculum_dir
 
 ITEM_TYPES = ("single", "multiple", "ordering", "short", "scenario", "reflection")
 AUTO_TYPES = ("single", "multiple", "ordering", "short", "scenario")
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ID_RE = ASCII_SLUG
 LETTER_RE = re.compile(r"^[a-z]$")
 MIN_AUTO_ITEMS = 8
 

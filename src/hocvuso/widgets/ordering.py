@@ -42,17 +42,16 @@ CSS classes (for browser tests): the box ``hv-ordering``; each row ``hv-step``; 
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UserError
+from ..errors import ASCII_SLUG, UserError
 from . import content_file, escape, nfc, read_content_yaml, style_widget
 
 __all__ = ["Step", "Result", "OrderingExercise", "OrderingWidget", "show_ordering"]
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG = ASCII_SLUG
 
 
 @dataclass(frozen=True)

@@ -58,16 +58,15 @@ same notebook also use ``hv-feedback`` / ``hv-check``, so scope selectors under 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UserError
+from ..errors import ASCII_SLUG, UserError
 from . import content_file, escape, nfc, read_content_yaml, style_widget
 
 __all__ = ["Option", "Node", "Scenario", "Feedback", "ScenarioPlayer", "ScenarioWidget", "show_scenario"]
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG = ASCII_SLUG
 VERDICTS = {2: "Tốt", 1: "Tạm được", 0: "Chưa nên"}
 
 

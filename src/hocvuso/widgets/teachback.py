@@ -51,12 +51,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UserError
+from ..errors import ASCII_SLUG, UserError
 from . import content_file, escape, nfc, read_content_yaml, style_widget
 
 __all__ = ["Element", "TeachbackChecker", "TeachbackResult", "TeachbackWidget", "show_teachback", "normalise"]
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG = ASCII_SLUG
 
 
 def strip_diacritics(text: str) -> str:

@@ -8,14 +8,13 @@ verdict, the red flags) and building the feedback for one answer.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from ..errors import UserError
+from ..errors import ASCII_SLUG, UserError
 from . import nfc
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG = ASCII_SLUG
 
 
 @dataclass(frozen=True)
